@@ -1,0 +1,160 @@
+//! The pipeline, top to bottom: load -> resolve -> render -> write.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::assets;
+use crate::config::Config;
+use crate::content;
+use crate::diagnostics::{Diagnostic, Diagnostics, Stage};
+use crate::i18n::Strings;
+use crate::output::Staging;
+use crate::render;
+use crate::report::Report;
+use crate::site::Site;
+use crate::templates::{self, context::Shared};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder, holding `site.yaml`.
+    pub root: PathBuf,
+    /// Where the site is written; `output/` in the site folder when not given.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    /// Pages written per language: code and count.
+    pub pages: Vec<(String, usize)>,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    pub report: Report,
+}
+
+impl Summary {
+    pub fn total_pages(&self) -> usize {
+        self.pages.iter().map(|(_, n)| n).sum()
+    }
+
+    /// One line: how many pages in which languages, how long, where.
+    pub fn line(&self) -> String {
+        let per_language: Vec<String> = self.pages.iter().map(|(code, n)| format!("{code} {n}")).collect();
+        format!(
+            "Built {} pages in {} languages ({}) into {} in {:.2} s",
+            self.total_pages(),
+            self.pages.len(),
+            per_language.join(", "),
+            self.output.display(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// What a build ends with: every warning and error, and a summary when it succeeded.
+#[derive(Debug)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Option<Summary>,
+}
+
+impl Outcome {
+    fn failed(diagnostics: Diagnostics) -> Outcome {
+        Outcome { diagnostics: diagnostics.into_sorted(), summary: None }
+    }
+}
+
+pub fn build(options: &Options) -> Outcome {
+    let started = Instant::now();
+    let root = options.root.clone();
+    let output = options.output.clone().unwrap_or_else(|| root.join("output"));
+    let mut diagnostics = Diagnostics::new();
+
+    // Load.
+    let config = match Config::load(&root) {
+        Ok(config) => config,
+        Err(errors) => return Outcome::failed(errors.into_iter().collect()),
+    };
+    if let Err(d) = check_output_location(&root, &output) {
+        diagnostics.push(d);
+        return Outcome::failed(diagnostics);
+    }
+    let ((strings, string_errors), ((content, content_errors), (sheets, css_errors))) = rayon::join(
+        || Strings::load(&root, &config),
+        || rayon::join(|| content::load(&root, &config, options.drafts), || assets::stylesheets(&root, &config)),
+    );
+    diagnostics.extend(string_errors);
+    diagnostics.extend(content_errors);
+    diagnostics.extend(css_errors);
+    let statics = assets::static_files(&root, &config);
+    let css_urls = Arc::new(assets::stylesheet_urls(&config, &sheets));
+
+    // Resolve.
+    let (site, resolve_errors) = Site::resolve(root, config, strings, content);
+    diagnostics.extend(resolve_errors);
+    let site = Arc::new(site);
+    let templates = templates::load(&site, &css_urls).map_err(|errors| diagnostics.extend(errors)).ok();
+    if let Some(templates) = &templates {
+        diagnostics.extend(render::check_templates(&site, templates));
+    }
+
+    // Render: Markdown first, for every page, so that all broken links are reported together.
+    let (rendered, markdown_errors) = render::markdown(&site);
+    diagnostics.extend(markdown_errors);
+    let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
+        return Outcome::failed(diagnostics);
+    };
+
+    // Write, into staging; `output/` is replaced only if all of it worked.
+    let staging = match Staging::create(&output) {
+        Ok(staging) => staging,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::error(Stage::Output, format!("cannot create a folder beside {}: {err}", output.display()))
+                    .with_help("check that the folder above the output folder exists and is writable"),
+            );
+            return Outcome::failed(diagnostics);
+        }
+    };
+    let shared = Shared::new(&site);
+    let (per_language, page_errors) = render::pages(&site, &templates, &shared, rendered, &staging);
+    diagnostics.extend(page_errors);
+    diagnostics.extend(render::site_files(&site, &templates, &shared, &sheets, &statics, &staging));
+    if diagnostics.has_errors() {
+        return Outcome::failed(diagnostics);
+    }
+    if let Err(err) = staging.commit() {
+        diagnostics.push(
+            Diagnostic::error(Stage::Output, format!("cannot replace {}: {err}", output.display()))
+                .with_help("close any program using files in the output folder and build again"),
+        );
+        return Outcome::failed(diagnostics);
+    }
+    let pages = site
+        .config
+        .languages
+        .iter()
+        .zip(per_language)
+        .map(|(l, n)| (l.code.clone(), n))
+        .collect();
+    let summary = Summary { pages, output, elapsed: started.elapsed(), report: Report::new(&site) };
+    Outcome { diagnostics: diagnostics.into_sorted(), summary: Some(summary) }
+}
+
+/// The output folder is replaced wholesale, so it must not be the site itself or hold it.
+fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let (root, output) = (absolute(root), absolute(output));
+    let root = root.canonicalize().unwrap_or(root);
+    let output = output.parent().and_then(|p| p.canonicalize().ok()).and_then(|p| output.file_name().map(|n| p.join(n))).unwrap_or(output);
+    let protected = ["content", "themes", "static", "i18n"].iter().any(|d| output.starts_with(root.join(d)));
+    if root.starts_with(&output) || protected {
+        return Err(Diagnostic::error(
+            Stage::Output,
+            format!("the output folder {} would replace the site's own files", output.display()),
+        )
+        .with_help("choose an output folder of its own, such as output/ (the default)"));
+    }
+    Ok(())
+}

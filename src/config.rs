@@ -1,0 +1,332 @@
+//! `site.yaml`: the site's title, address, languages and theme.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Stage, find_line};
+use crate::source;
+use crate::yaml::Document;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Index of a language in [`Config::languages`]; cheap to copy and compare.
+pub type LangId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+
+    /// The direction a language is written in when `site.yaml` does not say: the primary
+    /// subtags of right-to-left scripts, and any tag with the Arabic script subtag.
+    pub fn default_for(code: &str) -> Direction {
+        const RTL: [&str; 10] = ["ar", "fa", "ur", "ps", "ckb", "he", "yi", "dv", "sd", "ug"];
+        let mut subtags = code.split('-');
+        let primary = subtags.next().unwrap_or("").to_ascii_lowercase();
+        let arabic_script = subtags.any(|s| s.eq_ignore_ascii_case("arab"));
+        if RTL.contains(&primary.as_str()) || arabic_script {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// The tag as configured (`zh-Hans`), used in `lang` attributes and file suffixes.
+    pub code: String,
+    /// The language's name in its own script.
+    pub name: String,
+    pub dir: Direction,
+    /// Where its pages live under the site root: `""` for the default, `"zh-hans/"` otherwise.
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Absolute, ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/toolkit/`. Every internal URL starts with it.
+    pub base_path: String,
+    pub default_language: LangId,
+    pub languages: Vec<Language>,
+    pub theme: String,
+    pub extra: serde_yaml::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    default_language: String,
+    languages: Vec<RawLanguage>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    extra: serde_yaml::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    code: String,
+    name: String,
+    #[serde(default)]
+    dir: Option<Direction>,
+}
+
+impl Config {
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|err| {
+            vec![
+                Diagnostic::error(
+                    Stage::Config,
+                    format!("cannot read {CONFIG_FILE} in {}: {err}", root.display()),
+                )
+                .with_help("run the command in the site folder, or pass --root <folder>"),
+            ]
+        })?;
+        let text = source::decode(&bytes, CONFIG_FILE, Stage::Config).map_err(|d| vec![d])?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = Document {
+            file: CONFIG_FILE,
+            file_source: text,
+            yaml: text,
+            first_line: 1,
+            stage: Stage::Config,
+            what: CONFIG_FILE,
+        }
+        .parse()
+        .map_err(|d| vec![d])?;
+
+        let mut errors = Vec::new();
+        let problem = |needle: &str, message: String, help: &str| {
+            let (line, col) = find_line(text, needle).unwrap_or((1, 1));
+            Diagnostic::error(Stage::Config, message)
+                .at(CONFIG_FILE, Some(text), line, col)
+                .with_help(help)
+        };
+
+        let (base_url, base_path) = match split_base_url(&raw.base_url) {
+            Some(parts) => parts,
+            None => {
+                errors.push(problem(
+                    "base_url",
+                    format!("base_url `{}` is not an absolute web address", raw.base_url),
+                    "write the full address, such as https://example.org/ or https://example.org/toolkit/",
+                ));
+                (String::from("/"), String::from("/"))
+            }
+        };
+
+        let mut languages: Vec<Language> = Vec::with_capacity(raw.languages.len());
+        for lang in raw.languages {
+            if !is_language_tag(&lang.code) {
+                errors.push(problem(
+                    &lang.code,
+                    format!("`{}` is not a language tag", lang.code),
+                    "use a BCP 47 tag such as en, ar, fa-AF, zh-Hant or pt-BR",
+                ));
+                continue;
+            }
+            if languages.iter().any(|l| l.code.eq_ignore_ascii_case(&lang.code)) {
+                errors.push(problem(
+                    &lang.code,
+                    format!("language `{}` is listed twice", lang.code),
+                    "remove one of the two entries",
+                ));
+                continue;
+            }
+            if lang.name.trim().is_empty() {
+                errors.push(problem(
+                    &lang.code,
+                    format!("language `{}` has an empty name", lang.code),
+                    "give the language's name in its own script, such as العربية for ar",
+                ));
+            }
+            languages.push(Language {
+                dir: lang.dir.unwrap_or_else(|| Direction::default_for(&lang.code)),
+                prefix: String::new(),
+                code: lang.code,
+                name: lang.name,
+            });
+        }
+
+        let default_language = languages
+            .iter()
+            .position(|l| l.code.eq_ignore_ascii_case(&raw.default_language));
+        let Some(default_language) = default_language else {
+            let known: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+            errors.push(problem(
+                "default_language",
+                format!(
+                    "default_language `{}` is not one of the languages",
+                    raw.default_language
+                ),
+                &format!("add it to languages, or choose one of: {}", known.join(", ")),
+            ));
+            return Err(errors);
+        };
+        for (id, lang) in languages.iter_mut().enumerate() {
+            if id != default_language {
+                lang.prefix = format!("{}/", lang.code.to_ascii_lowercase());
+            }
+        }
+
+        let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            errors.push(problem(
+                "theme",
+                format!("theme `{theme}` is not a folder name"),
+                "name a folder inside themes/, such as default",
+            ));
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            base_path,
+            default_language,
+            languages,
+            theme,
+            extra: raw.extra,
+        })
+    }
+
+    pub fn language(&self, id: LangId) -> &Language {
+        &self.languages[id]
+    }
+
+    /// The language whose code matches `code` without regard to case.
+    pub fn find_language(&self, code: &str) -> Option<LangId> {
+        self.languages
+            .iter()
+            .position(|l| l.code.eq_ignore_ascii_case(code))
+    }
+
+    pub fn language_codes(&self) -> String {
+        let codes: Vec<&str> = self.languages.iter().map(|l| l.code.as_str()).collect();
+        codes.join(", ")
+    }
+
+    /// Root-relative URL (with the base path) of a site path such as `guidance/x/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// Absolute URL of a site path, for feeds, sitemaps and hreflang.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// `https://host/a/b` -> (`https://host/a/b/`, `/a/b/`).
+fn split_base_url(url: &str) -> Option<(String, String)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+        return None;
+    }
+    let path = path.trim_end_matches('/');
+    let base_path = if path.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{path}/")
+    };
+    let scheme_len = url.len() - rest.len();
+    Some((
+        format!("{}{host}{base_path}", &url[..scheme_len]),
+        base_path,
+    ))
+}
+
+/// BCP 47 in the shape sites use: a 2-3 letter primary subtag, then subtags of 2-8 letters or
+/// digits (script `Hant`, region `BR` or `419`, variants).
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_defaults_from_the_code() {
+        for rtl in ["ar", "fa-AF", "ur", "ps", "ckb", "he", "yi", "dv", "sd", "ug", "pa-Arab", "ku-arab"] {
+            assert_eq!(Direction::default_for(rtl), Direction::Rtl, "{rtl}");
+        }
+        for ltr in ["en", "pa", "zh-Hant", "pt-BR", "ti", "arn"] {
+            assert_eq!(Direction::default_for(ltr), Direction::Ltr, "{ltr}");
+        }
+    }
+
+    #[test]
+    fn base_url_path_is_kept() {
+        assert_eq!(
+            split_base_url("https://example.org/toolkit"),
+            Some(("https://example.org/toolkit/".into(), "/toolkit/".into()))
+        );
+        assert_eq!(
+            split_base_url("http://example.org"),
+            Some(("http://example.org/".into(), "/".into()))
+        );
+        assert_eq!(split_base_url("example.org"), None);
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("zh-Hant"));
+        assert!(is_language_tag("es-419"));
+        assert!(!is_language_tag("english"));
+        assert!(!is_language_tag("e"));
+        assert!(!is_language_tag("en_GB"));
+    }
+
+    #[test]
+    fn prefixes_are_lower_case_and_default_is_root() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://x.org/\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: zh-Hant, name: 繁體中文}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(config.languages[0].prefix, "");
+        assert_eq!(config.languages[1].prefix, "zh-hant/");
+    }
+
+    #[test]
+    fn unknown_language_in_default_is_an_error() {
+        let errors = Config::parse(
+            "title: T\nbase_url: https://x.org/\ndefault_language: de\nlanguages:\n  - {code: en, name: English}\n",
+        )
+        .err()
+        .unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].span.as_ref().map(|s| s.line), Some(3));
+    }
+}

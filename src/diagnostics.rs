@@ -1,0 +1,227 @@
+//! One error type for every stage of the build, carrying the place it came from.
+//!
+//! Editors are not programmers: each diagnostic names the file, line and column, quotes the line,
+//! and says what to do. A build collects all of them and prints them together, so one run shows
+//! every problem instead of one per run.
+
+use std::fmt;
+
+/// Which stage of the pipeline found the problem. Shown to nobody, but lets callers (and tests)
+/// tell a content error from a template error without matching on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Config,
+    Content,
+    Markdown,
+    Links,
+    Templates,
+    Assets,
+    Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A position in a source file, 1-based like an editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    /// Path as the editor knows it: relative to the site folder, with `/` separators.
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub stage: Stage,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Option<Span>,
+    /// The text of the line `span` points at, quoted under the message.
+    pub source_line: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(stage: Stage, message: impl Into<String>) -> Self {
+        Diagnostic {
+            stage,
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            source_line: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(stage: Stage, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(stage, message)
+        }
+    }
+
+    /// Points at `line:col` of `file`, quoting that line of `source` when it exists.
+    pub fn at(mut self, file: &str, source: Option<&str>, line: usize, col: usize) -> Self {
+        let line = line.max(1);
+        self.source_line = source.and_then(|s| s.lines().nth(line - 1)).map(str::to_owned);
+        self.span = Some(Span {
+            file: file.to_owned(),
+            line,
+            col: col.max(1),
+        });
+        self
+    }
+
+    /// Points at the byte `offset` of `source`.
+    pub fn at_offset(self, file: &str, source: &str, offset: usize) -> Self {
+        let (line, col) = line_col(source, offset);
+        self.at(file, Some(source), line, col)
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset. Offsets past the end or inside a
+/// character are clamped rather than trusted, since they may come from a third-party parser.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Where `needle` first appears as the start of a YAML key or value, for errors found after
+/// parsing (YAML parsers forget positions once they hand over values).
+pub fn find_line(source: &str, needle: &str) -> Option<(usize, usize)> {
+    source.find(needle).map(|offset| line_col(source, offset))
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        if let Some(span) = &self.span {
+            let gutter = span.line.to_string().len();
+            let pad = " ".repeat(gutter);
+            writeln!(f, "{pad}--> {}:{}:{}", span.file, span.line, span.col)?;
+            if let Some(text) = &self.source_line {
+                // Tabs would shift the caret; show them as one space so it lines up.
+                let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+                let caret_pad = " ".repeat(span.col.saturating_sub(1));
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{} | {shown}", span.line)?;
+                writeln!(f, "{pad} | {caret_pad}^")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything a build found, in a stable order so output does not depend on thread timing.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorts by file and position and drops exact repeats (a template error hit by thousands
+    /// of pages is one problem to fix, not thousands).
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (a.span.as_ref(), &a.message).cmp(&(b.span.as_ref(), &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let src = "one\nالتسجيل x\n";
+        let offset = src.find('x').unwrap_or(0);
+        assert_eq!(line_col(src, offset), (2, 9));
+    }
+
+    #[test]
+    fn line_col_clamps_bad_offsets() {
+        assert_eq!(line_col("ab", 99), (1, 3));
+        assert_eq!(line_col("é", 1), (1, 1));
+    }
+
+    #[test]
+    fn display_quotes_the_line_with_a_caret() {
+        let d = Diagnostic::error(Stage::Content, "unknown key `titel`")
+            .at("content/a.md", Some("---\ntitel: x\n---"), 2, 1)
+            .with_help("valid keys are: title");
+        let shown = d.to_string();
+        assert!(shown.contains("--> content/a.md:2:1"), "{shown}");
+        assert!(shown.contains("2 | titel: x"), "{shown}");
+        assert!(shown.contains("= help: valid keys are: title"), "{shown}");
+    }
+}

@@ -1,0 +1,22 @@
+//! `safe-surgeries`: the static site generator behind the Safe Surgeries toolkit.
+//!
+//! The build is a pipeline that reads top to bottom (see [`build::build`]):
+//! load ([`config`], [`content`], [`i18n`], [`templates`], [`assets`]) ->
+//! resolve ([`site`], [`links`]) -> render ([`markdown`], [`render`]) -> write ([`output`]).
+
+pub mod assets;
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod i18n;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod site;
+pub mod source;
+pub mod templates;
+pub mod text;
+pub mod yaml;

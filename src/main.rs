@@ -1,0 +1,56 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use safe_surgeries::build::{self, Options};
+
+/// Builds the Safe Surgeries toolkit: multilingual guidance, posters and leaflets, as a static
+/// website that makes no request to any other server.
+#[derive(Parser)]
+#[command(name = "safe-surgeries", version, about)]
+struct Cli {
+    /// The site folder, holding site.yaml
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into output/
+    Build {
+        /// Where to write the site [default: output/ in the site folder]
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Also build pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// List per language the missing pages, draft translations and missing interface strings
+        #[arg(long)]
+        report: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { output, drafts, report } => {
+            let outcome = build::build(&Options { root: cli.root, output, drafts });
+            for diagnostic in &outcome.diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            let Some(summary) = outcome.summary else {
+                let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+                eprintln!("Build failed with {errors} error{}; output/ was left as it was.", if errors == 1 { "" } else { "s" });
+                return ExitCode::from(1);
+            };
+            println!("{}", summary.line());
+            if report {
+                print!("{}", summary.report);
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}

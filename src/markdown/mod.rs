@@ -1,0 +1,303 @@
+//! Markdown to HTML: heading ids and the table of contents, alerts as callouts, `@/` links,
+//! bundle-relative assets and raw-HTML sanitising, as one pass over pulldown-cmark's events.
+
+pub mod sanitize;
+pub mod slug;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Stage, line_col};
+use crate::i18n::Lookup;
+use crate::links;
+use crate::site::{PageId, Site};
+use crate::text::escape_html;
+use sanitize::Sanitizer;
+use slug::Ids;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to check once every page is rendered and every page's heading ids are known.
+#[derive(Debug)]
+pub struct AnchorRef {
+    pub target: PageId,
+    pub anchor: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub ids: HashSet<String>,
+    pub anchors: Vec<AnchorRef>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+struct Renderer<'s> {
+    site: &'s Site,
+    page: PageId,
+    /// Where the page's bundle assets are published, for relative links.
+    bundle_url: Option<String>,
+    sanitizer: Sanitizer,
+    ids: Ids,
+    headings: Vec<(u8, String, String)>,
+    out: Rendered,
+    diagnostics: Vec<Diagnostic>,
+    /// A link whose target was removed: its end tag must go too.
+    dropped_link: bool,
+}
+
+pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
+    let bundle_url = site.pages[page].bundle_dir.as_ref().and_then(|_| {
+        let default = site.versions(page)[site.config.default_language].unwrap_or(page);
+        Some(site.url(default))
+    });
+    let mut renderer = Renderer {
+        site,
+        page,
+        bundle_url,
+        sanitizer: Sanitizer::default(),
+        ids: Ids::default(),
+        headings: Vec::new(),
+        out: Rendered::default(),
+        diagnostics: Vec::new(),
+        dropped_link: false,
+    };
+    let body = site.pages[page].body();
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let transformed = renderer.transform(events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, transformed.into_iter());
+    renderer.out.html = html;
+    renderer.out.toc = nest(&renderer.headings);
+    (renderer.out, renderer.diagnostics)
+}
+
+impl<'s> Renderer<'s> {
+    fn transform<'a>(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut iter = events.into_iter();
+        while let Some((event, range)) = iter.next() {
+            match event {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    let mut inner = Vec::new();
+                    let mut text = String::new();
+                    for (event, range) in iter.by_ref() {
+                        if matches!(event, Event::End(TagEnd::Heading(_))) {
+                            break;
+                        }
+                        if let Event::Text(t) | Event::Code(t) = &event {
+                            text.push_str(t);
+                        }
+                        inner.extend(self.inline(event, range));
+                    }
+                    let base = id.map_or_else(|| slug::slugify(&text), |id| id.to_string());
+                    let id = self.ids.unique(base);
+                    self.out.ids.insert(id.clone());
+                    self.headings.push((level as u8, id.clone(), text.trim().to_owned()));
+                    out.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }));
+                    out.extend(inner);
+                    out.push(Event::End(TagEnd::Heading(level)));
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let (key, class, fallback) = callout(kind);
+                    let lang = self.site.pages[self.page].lang;
+                    let title = match self.site.strings.get(lang, key) {
+                        Lookup::Found(t) | Lookup::FellBack(t) => t,
+                        Lookup::Unknown => fallback,
+                    };
+                    out.push(Event::Html(
+                        format!(
+                            "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+                            escape_html(title)
+                        )
+                        .into(),
+                    ));
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
+                other => out.extend(self.inline(other, range)),
+            }
+        }
+        out
+    }
+
+    /// Everything but headings and alerts: links, images and raw HTML.
+    fn inline<'a>(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        if self.sanitizer.is_skipping() && !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            return None;
+        }
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let clean = self.sanitizer.clean(&html);
+                let removed = self.sanitizer.take_removed();
+                if !removed.is_empty() {
+                    self.warn(
+                        range.start,
+                        format!("removed {} from raw HTML", removed.join(", ")),
+                        "pages may not run scripts or embed other sites; use a link instead",
+                    );
+                }
+                Some(Event::Html(clean.into()))
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match self.rewrite_url(dest_url, &range) {
+                    Some(dest_url) => Some(Event::Start(Tag::Link { link_type, dest_url, title, id })),
+                    None => {
+                        self.dropped_link = true;
+                        None
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) if self.dropped_link => {
+                self.dropped_link = false;
+                None
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = self.rewrite_url(dest_url, &range).unwrap_or(CowStr::Borrowed(""));
+                Some(Event::Start(Tag::Image { link_type, dest_url, title, id }))
+            }
+            other => Some(other),
+        }
+    }
+
+    /// Resolves `@/` links and bundle-relative paths; `None` drops a script URL.
+    fn rewrite_url<'a>(&mut self, url: CowStr<'a>, range: &Range<usize>) -> Option<CowStr<'a>> {
+        if sanitize::is_dangerous_url(&url) {
+            self.warn(range.start, format!("removed the link to `{url}`"), "links may not run scripts");
+            return None;
+        }
+        if let Some(parsed) = links::parse_internal(&url, &self.site.config) {
+            let at = self.body()[range.clone()].find("@/").map_or(range.start, |i| range.start + i);
+            return Some(match parsed {
+                Ok(link) => self.resolve(&url, link, at).into(),
+                Err(message) => {
+                    self.error(at, message, "link to a file under content/, such as @/guidance/registration.md");
+                    url
+                }
+            });
+        }
+        match &self.bundle_url {
+            Some(base) if links::is_relative(&url) => Some(format!("{base}{}", url.trim_start_matches("./")).into()),
+            _ => Some(url),
+        }
+    }
+
+    fn resolve(&mut self, url: &str, link: links::InternalLink<'_>, at: usize) -> String {
+        let site = self.site;
+        let lang = site.pages[self.page].lang;
+        let target = match link.lang {
+            Some(explicit) => site.groups.get(&link.key).and_then(|v| v[explicit]),
+            None => site.find(&link.key, lang),
+        };
+        let Some(target) = target else {
+            let help = if site.groups.contains_key(&link.key) {
+                "that page has no version in the language the link names".to_owned()
+            } else {
+                format!("there is no content/{} (or it is a draft); check the path and spelling", link.key)
+            };
+            self.error(at, format!("broken link: `{url}` does not name a page"), &help);
+            return String::from("#");
+        };
+        let mut href = site.url(target);
+        if let Some(anchor) = link.anchor {
+            let (line, col) = self.position(at);
+            self.out.anchors.push(AnchorRef { target, anchor: anchor.to_owned(), line, col });
+            href.push('#');
+            href.push_str(anchor);
+        }
+        href
+    }
+
+    fn body(&self) -> &'s str {
+        self.site.pages[self.page].body()
+    }
+
+    /// File line and column of a byte offset in the body.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let (line, col) = line_col(self.body(), offset);
+        (line + self.site.pages[self.page].body_line - 1, col)
+    }
+
+    fn diagnostic(&self, diagnostic: Diagnostic, offset: usize, help: &str) -> Diagnostic {
+        let page = &self.site.pages[self.page];
+        let (line, col) = self.position(offset);
+        diagnostic.at(&page.file, Some(&page.source), line, col).with_help(help)
+    }
+
+    fn warn(&mut self, offset: usize, message: String, help: &str) {
+        let d = self.diagnostic(Diagnostic::warning(Stage::Markdown, message), offset, help);
+        self.diagnostics.push(d);
+    }
+
+    fn error(&mut self, offset: usize, message: String, help: &str) {
+        let d = self.diagnostic(Diagnostic::error(Stage::Links, message), offset, help);
+        self.diagnostics.push(d);
+    }
+}
+
+/// i18n key, CSS class and English fall-back title of each alert kind.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("callout_note", "note", "Note"),
+        BlockQuoteKind::Tip => ("callout_tip", "tip", "Tip"),
+        BlockQuoteKind::Important => ("callout_important", "important", "Important"),
+        BlockQuoteKind::Warning => ("callout_warning", "warning", "Warning"),
+        BlockQuoteKind::Caution => ("callout_caution", "caution", "Caution"),
+    }
+}
+
+/// Flat headings to a tree: each heading holds the deeper ones that follow it.
+fn nest(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn take(headings: &[(u8, String, String)], i: &mut usize, parent_level: u8) -> Vec<TocEntry> {
+        let mut entries = Vec::new();
+        while let Some((level, id, title)) = headings.get(*i) {
+            if *level <= parent_level {
+                break;
+            }
+            *i += 1;
+            let children = take(headings, i, *level);
+            entries.push(TocEntry { level: *level, id: id.clone(), title: title.clone(), children });
+        }
+        entries
+    }
+    let mut i = 0;
+    let mut entries = Vec::new();
+    while i < headings.len() {
+        entries.extend(take(headings, &mut i, 0));
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toc_nests_by_level() {
+        let h = |l: u8, id: &str| (l, id.to_owned(), id.to_owned());
+        let toc = nest(&[h(2, "a"), h(3, "a1"), h(3, "a2"), h(2, "b"), h(4, "b1")]);
+        assert_eq!(toc.len(), 2);
+        assert_eq!(toc[0].children.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
+        assert_eq!(toc[1].children[0].level, 4);
+    }
+}

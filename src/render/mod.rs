@@ -1,0 +1,191 @@
+//! The render stage: Markdown for every page, then templates, streamed to the output as each
+//! page finishes so the whole site is never held in memory.
+
+pub mod feeds;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::assets::Stylesheet;
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::markdown::{self, Rendered};
+use crate::output::Sink;
+use crate::site::{PageId, Site};
+use crate::templates::Templates;
+use crate::templates::context::Shared;
+
+/// Renders every page's Markdown, then checks `#anchor`s of `@/` links against the target
+/// pages' heading ids (known only once every page is rendered).
+pub fn markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let results: Vec<(Rendered, Vec<Diagnostic>)> =
+        (0..site.pages.len()).into_par_iter().map(|id| markdown::render(site, id)).collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (r, d) in results {
+        rendered.push(r);
+        diagnostics.extend(d);
+    }
+    for (id, r) in rendered.iter().enumerate() {
+        let page = &site.pages[id];
+        for anchor in &r.anchors {
+            if !rendered[anchor.target].ids.contains(&anchor.anchor) {
+                let target = &site.pages[anchor.target];
+                let mut known: Vec<&str> = rendered[anchor.target].ids.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                let help = if known.is_empty() {
+                    format!("{} has no headings to link to; remove `#{}`", target.file, anchor.anchor)
+                } else {
+                    format!("the headings of {} have the ids: {}", target.file, known.join(", "))
+                };
+                diagnostics.push(
+                    Diagnostic::error(Stage::Links, format!("broken link: {} has no heading `#{}`", target.file, anchor.anchor))
+                        .at(&page.file, Some(&page.source), anchor.line, anchor.col)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    (rendered, diagnostics)
+}
+
+/// The template a page is rendered with.
+pub fn template_of(site: &Site, id: PageId) -> &str {
+    let page = &site.pages[id];
+    match &page.front.template {
+        Some(name) => name,
+        None if page.key == "_index.md" => "index.html",
+        None if page.is_section() => "section.html",
+        None => "page.html",
+    }
+}
+
+/// Every page's template must exist; checked before rendering so each problem is reported
+/// once, at the page that names the template.
+pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    let mut missing = Vec::new();
+    let mut reported_defaults = Vec::new();
+    for (id, page) in site.pages.iter().enumerate() {
+        let name = template_of(site, id);
+        if templates.has(name) {
+            continue;
+        }
+        let available = templates.names().join(", ");
+        if page.front.template.is_some() {
+            missing.push(
+                page.error_at_key(Stage::Templates, "template", format!("there is no template `{name}` in themes/{}/templates/", site.config.theme))
+                    .with_help(format!("use one of: {available}")),
+            );
+        } else if !reported_defaults.contains(&name) {
+            reported_defaults.push(name);
+            missing.push(
+                Diagnostic::error(Stage::Templates, format!("the theme `{}` has no template `{name}`, needed by {} and others like it", site.config.theme, page.file))
+                    .with_help(format!("add themes/{}/templates/{name}; the theme has: {available}", site.config.theme)),
+            );
+        }
+    }
+    missing
+}
+
+/// Renders and writes every page. Returns the number of pages written per language.
+pub fn pages(site: &Site, templates: &Templates, shared: &Shared, rendered: Vec<Rendered>, sink: &dyn Sink) -> (Vec<usize>, Vec<Diagnostic>) {
+    let outcomes: Vec<Result<(), (Diagnostic, PageId)>> = rendered
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, rendered)| {
+            let context = shared.page(site, id, &rendered);
+            drop(rendered);
+            let mut html = Vec::with_capacity(32 * 1024);
+            templates.render(template_of(site, id), &context, &mut html).map_err(|d| (d, id))?;
+            let path = format!("{}index.html", site.places[id].path);
+            sink.write(&path, &html).map_err(|err| (write_error(&path, &err), id))
+        })
+        .collect();
+    let mut per_language = vec![0; site.config.languages.len()];
+    let mut failures: Vec<(Diagnostic, PageId)> = Vec::new();
+    for (id, outcome) in outcomes.into_iter().enumerate() {
+        match outcome {
+            Ok(()) => per_language[site.pages[id].lang] += 1,
+            Err(failure) => failures.push(failure),
+        }
+    }
+    (per_language, group_failures(site, failures))
+}
+
+/// One template mistake fails every page using it: report it once, naming the first page and
+/// how many others.
+fn group_failures(site: &Site, failures: Vec<(Diagnostic, PageId)>) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, PageId, usize)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (diagnostic, id) in failures {
+        let key = diagnostic.to_string();
+        match index.get(&key) {
+            Some(&i) => groups[i].2 += 1,
+            None => {
+                index.insert(key, groups.len());
+                groups.push((diagnostic, id, 1));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(diagnostic, id, count)| {
+            let others = if count > 1 { format!(" and {} other pages", count - 1) } else { String::new() };
+            let help = diagnostic.help.clone().unwrap_or_default();
+            diagnostic.with_help(format!("{help} (while rendering {}{others})", site.pages[id].file))
+        })
+        .collect()
+}
+
+fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}"))
+        .with_help("check there is free disk space and that the output folder is writable")
+}
+
+/// Everything that is not a page: stylesheets, static files and content assets, the 404 page,
+/// aliases, feeds, sitemap and robots.txt.
+pub fn site_files(site: &Site, templates: &Templates, shared: &Shared, sheets: &[Stylesheet], statics: &[(String, std::path::PathBuf)], sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut write = |path: &str, bytes: &[u8]| {
+        if let Err(err) = sink.write(path, bytes) {
+            diagnostics.push(write_error(path, &err));
+        }
+    };
+    for sheet in sheets {
+        write(&sheet.path, &sheet.bytes);
+    }
+    let not_found = if templates.has("404.html") {
+        let mut html = Vec::new();
+        match templates.render("404.html", &shared.base(site, site.config.default_language), &mut html) {
+            Ok(()) => html,
+            Err(d) => {
+                drop(write);
+                return vec![d];
+            }
+        }
+    } else {
+        feeds::plain_404(site).into_bytes()
+    };
+    write("404.html", &not_found);
+    for (path, target) in &site.aliases {
+        write(path, feeds::redirect(site, *target).as_bytes());
+    }
+    for lang in 0..site.config.languages.len() {
+        let path = format!("{}atom.xml", site.config.language(lang).prefix);
+        write(&path, feeds::atom(site, lang).as_bytes());
+    }
+    write("sitemap.xml", feeds::sitemap(site).as_bytes());
+    write("robots.txt", feeds::robots(site).as_bytes());
+
+    let copies = statics
+        .iter()
+        .map(|(path, from)| (path.as_str(), from.as_path()))
+        .chain(site.assets.iter().map(|(asset, path)| (path.as_str(), asset.source.as_path())));
+    let copy_errors: Vec<Diagnostic> = copies
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .filter_map(|(path, from)| sink.copy(path, from).err().map(|err| write_error(path, &err)))
+        .collect();
+    diagnostics.extend(copy_errors);
+    diagnostics
+}

@@ -1,0 +1,278 @@
+//! The resolve stage: from loaded files to a site with URLs, translation groups and a section
+//! tree. After [`Site::resolve`] nothing changes; render stages share it across threads.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config::{Config, LangId};
+use crate::content::{Asset, Content, Page, PageKind};
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::i18n::Strings;
+use crate::links;
+
+pub type PageId = usize;
+
+/// Where a page sits: its URL and its neighbours. Indexed like [`Site::pages`].
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// Output path under the site root, always ending in `/` (`ar/guidance/registration/`),
+    /// empty for the default language's home page.
+    pub path: String,
+    pub slug: String,
+    /// The enclosing section, in this language where it has one, else in the default language.
+    pub parent: Option<PageId>,
+    /// Sections from the home page down to the parent.
+    pub ancestors: Vec<PageId>,
+    /// For sections: pages and subsections in this language, in display order.
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<PageId>,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub strings: Strings,
+    pub pages: Vec<Page>,
+    pub places: Vec<Place>,
+    /// Translation groups: a page's key to its version in each language.
+    pub groups: HashMap<String, Vec<Option<PageId>>>,
+    /// Assets with their output paths.
+    pub assets: Vec<(Asset, String)>,
+    /// Redirect pages: output path and the page they point to.
+    pub aliases: Vec<(String, PageId)>,
+}
+
+impl Site {
+    pub fn resolve(
+        root: PathBuf,
+        config: Config,
+        strings: Strings,
+        content: Content,
+    ) -> (Site, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let pages = content.pages;
+        let languages = config.languages.len();
+        let mut groups: HashMap<String, Vec<Option<PageId>>> = HashMap::new();
+        for (id, page) in pages.iter().enumerate() {
+            groups.entry(page.key.clone()).or_insert_with(|| vec![None; languages])[page.lang] = Some(id);
+        }
+        for dir in &content.folders_without_index {
+            diagnostics.push(
+                Diagnostic::warning(Stage::Content, format!("content/{dir}/ has pages but no _index.md"))
+                    .with_help("its pages are listed under the section above it; add _index.md to make it a section"),
+            );
+        }
+        if !groups.contains_key("_index.md") {
+            diagnostics.push(
+                Diagnostic::error(Stage::Content, "the home page content/_index.md is missing")
+                    .with_help("create content/_index.md with a title in its front matter"),
+            );
+        }
+
+        let mut site = Site {
+            root,
+            places: vec![Place::default(); pages.len()],
+            pages,
+            groups,
+            config,
+            strings,
+            assets: Vec::new(),
+            aliases: Vec::new(),
+        };
+        site.assign_paths(&mut diagnostics);
+        site.build_tree();
+        site.place_assets(content.assets);
+        site.check_unique_paths(&mut diagnostics);
+        (site, diagnostics)
+    }
+
+    /// The version of the page `key` in `lang`, or in the default language when it has none.
+    pub fn find(&self, key: &str, lang: LangId) -> Option<PageId> {
+        let versions = self.groups.get(key)?;
+        versions[lang].or(versions[self.config.default_language])
+    }
+
+    pub fn versions(&self, id: PageId) -> &[Option<PageId>] {
+        self.groups.get(&self.pages[id].key).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn url(&self, id: PageId) -> String {
+        self.config.url(&self.places[id].path)
+    }
+
+    pub fn permalink(&self, id: PageId) -> String {
+        self.config.permalink(&self.places[id].path)
+    }
+
+    /// The home page of `lang` (or the default language's).
+    pub fn home(&self, lang: LangId) -> Option<PageId> {
+        self.find("_index.md", lang)
+    }
+
+    fn assign_paths(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        let default = self.config.default_language;
+        for id in 0..self.pages.len() {
+            let page = &self.pages[id];
+            let prefix = &self.config.language(page.lang).prefix;
+            let (path, slug) = match page.kind {
+                PageKind::Section => {
+                    let dir = if page.dir.is_empty() { String::new() } else { format!("{}/", page.dir) };
+                    let slug = page.dir.rsplit('/').next().unwrap_or("").to_owned();
+                    (format!("{prefix}{dir}"), slug)
+                }
+                PageKind::Page => {
+                    // A translation without its own slug follows the default language's, so
+                    // all versions of a page share one path.
+                    let inherited = self.groups[&page.key][default]
+                        .and_then(|d| self.pages[d].front.slug.clone());
+                    let slug = page.front.slug.clone().or(inherited).unwrap_or_else(|| page.file_slug.clone());
+                    if let Err(problem) = links::check_slug(&slug) {
+                        diagnostics.push(
+                            page.error_at_key(Stage::Content, "slug", format!("the slug `{slug}` {problem}"))
+                                .with_help("use letters, digits and hyphens, such as registering-without-id"),
+                        );
+                    }
+                    let dir = if page.dir.is_empty() { String::new() } else { format!("{}/", page.dir) };
+                    (format!("{prefix}{dir}{slug}/"), slug)
+                }
+            };
+            self.places[id].path = path;
+            self.places[id].slug = slug;
+            for alias in &page.front.aliases {
+                match links::alias_path(alias) {
+                    Ok(path) => self.aliases.push((path, id)),
+                    Err(problem) => diagnostics.push(
+                        page.error_at_key(Stage::Content, "aliases", format!("the alias `{alias}` {problem}"))
+                            .with_help("write the old address as a path from the site root, such as /old/page/"),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// The section a page or section belongs to: the nearest folder above it with `_index.md`.
+    fn parent_key(&self, page: &Page) -> Option<String> {
+        let mut dir = match page.kind {
+            PageKind::Page => Some(page.dir.as_str()),
+            PageKind::Section if page.dir.is_empty() => None,
+            PageKind::Section => Some(page.dir.rsplit_once('/').map_or("", |(d, _)| d)),
+        };
+        while let Some(d) = dir {
+            let key = if d.is_empty() { "_index.md".to_owned() } else { format!("{d}/_index.md") };
+            if self.groups.contains_key(&key) {
+                return Some(key);
+            }
+            dir = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or("", |(p, _)| p)) };
+        }
+        None
+    }
+
+    fn build_tree(&mut self) {
+        for id in 0..self.pages.len() {
+            let parent = self.parent_key(&self.pages[id]).and_then(|k| self.find(&k, self.pages[id].lang));
+            self.places[id].parent = parent;
+            if let Some(parent) = parent {
+                if self.pages[parent].lang == self.pages[id].lang {
+                    match self.pages[id].kind {
+                        PageKind::Page => self.places[parent].pages.push(id),
+                        PageKind::Section => self.places[parent].subsections.push(id),
+                    }
+                }
+            }
+        }
+        for id in 0..self.pages.len() {
+            let mut ancestors = Vec::new();
+            let mut cursor = self.places[id].parent;
+            while let Some(p) = cursor {
+                if ancestors.contains(&p) {
+                    break;
+                }
+                ancestors.push(p);
+                cursor = self.places[p].parent;
+            }
+            ancestors.reverse();
+            self.places[id].ancestors = ancestors;
+        }
+        let order = |pages: &[Page], a: &PageId, b: &PageId| {
+            let (a, b) = (&pages[*a], &pages[*b]);
+            (a.front.weight.unwrap_or(i64::MAX), a.front.title.to_lowercase(), &a.key)
+                .cmp(&(b.front.weight.unwrap_or(i64::MAX), b.front.title.to_lowercase(), &b.key))
+        };
+        for id in 0..self.pages.len() {
+            let mut children = std::mem::take(&mut self.places[id].pages);
+            children.sort_by(|a, b| order(&self.pages, a, b));
+            for (i, &child) in children.iter().enumerate() {
+                self.places[child].previous = i.checked_sub(1).map(|j| children[j]);
+                self.places[child].next = children.get(i + 1).copied();
+            }
+            self.places[id].pages = children;
+            let mut subsections = std::mem::take(&mut self.places[id].subsections);
+            subsections.sort_by(|a, b| order(&self.pages, a, b));
+            self.places[id].subsections = subsections;
+        }
+    }
+
+    fn place_assets(&mut self, assets: Vec<Asset>) {
+        for asset in assets {
+            let path = match &asset.bundle_key {
+                Some(key) => match self.groups.get(key).and_then(|v| {
+                    v[self.config.default_language].or_else(|| v.iter().flatten().next().copied())
+                }) {
+                    Some(page) => format!("{}{}", self.places[page].path, asset.bundle_rel),
+                    // The bundle's pages are all drafts: nothing links to its assets.
+                    None => continue,
+                },
+                None => asset.rel.clone(),
+            };
+            self.assets.push((asset, path));
+        }
+    }
+
+    /// The file each page, alias and asset is written to must be unique.
+    fn check_unique_paths(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut owners: HashMap<String, String> = HashMap::new();
+        let mut claim = |file: String, owner: String, diagnostic: &dyn Fn(&str) -> Diagnostic| {
+            if let Some(first) = owners.get(&file) {
+                diagnostics.push(diagnostic(first));
+            } else {
+                owners.insert(file, owner);
+            }
+        };
+        for (id, page) in self.pages.iter().enumerate() {
+            let path = &self.places[id].path;
+            let line_key = if page.front.slug.is_some() { "slug" } else { "title" };
+            claim(format!("{path}index.html"), page.file.clone(), &|first| {
+                page.error_at_key(
+                    Stage::Content,
+                    line_key,
+                    format!("{} and {first} would both be published at /{path}", page.file),
+                )
+                .with_help("give one of them a different `slug:` or file name")
+            });
+        }
+        for (path, id) in &self.aliases {
+            let page = &self.pages[*id];
+            claim(path.clone(), page.file.clone(), &|first| {
+                page.error_at_key(
+                    Stage::Content,
+                    "aliases",
+                    format!("the alias /{path} of {} is already taken by {first}", page.file),
+                )
+                .with_help("remove the alias, or change the other page's address")
+            });
+        }
+        for (asset, path) in &self.assets {
+            claim(path.clone(), format!("content/{}", asset.rel), &|first| {
+                Diagnostic::error(
+                    Stage::Content,
+                    format!("content/{} and {first} would both be published at /{path}", asset.rel),
+                )
+                .at(&format!("content/{}", asset.rel), None, 1, 1)
+                .with_help("rename one of the two files")
+            });
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! What templates see. Values shared by many pages (listings, navigation, the site) are built
+//! once as Tera values, whose lists and maps are reference-counted, so giving them to 20,000
+//! pages costs a pointer copy each.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::LangId;
+use crate::content::TranslationStatus;
+use crate::markdown::{Rendered, TocEntry};
+use crate::site::{PageId, Site};
+
+pub struct Shared {
+    site: Value,
+    languages: Value,
+    /// Per language: `nav` and `feed_url`.
+    nav: Vec<Value>,
+    feed_urls: Vec<String>,
+    /// Per page: the short form used in listings, breadcrumbs and neighbours.
+    summaries: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct SiteFields<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    default_language: &'a str,
+    extra: &'a serde_yaml::Value,
+}
+
+#[derive(Serialize)]
+struct LanguageFields<'a> {
+    code: &'a str,
+    name: &'a str,
+    dir: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    weight: Option<i64>,
+    translation: Option<TranslationStatus>,
+}
+
+#[derive(Serialize)]
+struct Translation<'a> {
+    lang: &'a str,
+    name: &'a str,
+    dir: &'a str,
+    url: String,
+    permalink: String,
+    current: bool,
+    translation: Option<TranslationStatus>,
+}
+
+#[derive(Serialize)]
+struct PageFields<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    weight: Option<i64>,
+    tags: &'a [String],
+    extra: &'a serde_yaml::Value,
+    draft: bool,
+    translation: Option<TranslationStatus>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    lang: &'a str,
+    dir: &'a str,
+    url: String,
+    permalink: String,
+    slug: &'a str,
+    path: &'a str,
+    x_default: String,
+    translations: Vec<Translation<'a>>,
+}
+
+fn value<T: Serialize>(fields: &T) -> Value {
+    // Our field types (strings, numbers, YAML values with string keys) always serialise;
+    // a YAML map with a non-text key is the one thing that could not, and then `none` is shown.
+    Value::try_from_serializable(fields).unwrap_or_else(|_| Value::none())
+}
+
+fn list(site: &Site, shared: &Shared, ids: &[PageId]) -> Value {
+    let _ = site;
+    Value::from(ids.iter().map(|id| shared.summaries[*id].clone()).collect::<Vec<_>>())
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let config = &site.config;
+        let site_value = value(&SiteFields {
+            title: &config.title,
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+            default_language: &config.language(config.default_language).code,
+            extra: &config.extra,
+        });
+        let home_url = |lang: LangId| site.home(lang).map_or_else(|| config.url(&config.language(lang).prefix), |h| site.url(h));
+        let languages = Value::from(
+            config
+                .languages
+                .iter()
+                .enumerate()
+                .map(|(id, l)| value(&LanguageFields { code: &l.code, name: &l.name, dir: l.dir.as_str(), url: home_url(id) }))
+                .collect::<Vec<_>>(),
+        );
+        let summaries = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(id, page)| {
+                value(&Summary {
+                    title: &page.front.title,
+                    url: site.url(id),
+                    description: page.front.description.as_deref(),
+                    date: page.front.date.as_ref().map(|d| d.as_str()),
+                    weight: page.front.weight,
+                    translation: page.front.translation,
+                })
+            })
+            .collect();
+        let mut shared = Shared {
+            site: site_value,
+            languages,
+            nav: Vec::new(),
+            feed_urls: config.languages.iter().map(|l| config.url(&format!("{}atom.xml", l.prefix))).collect(),
+            summaries,
+        };
+        shared.nav = (0..config.languages.len())
+            .map(|lang| {
+                let Some(home) = site.home(lang) else { return Value::from(Vec::<Value>::new()) };
+                let entries = site.places[home]
+                    .subsections
+                    .iter()
+                    .map(|&section| {
+                        let mut map = shared.summaries[section].clone().into_map().unwrap_or_default();
+                        map.insert("pages".into(), list(site, &shared, &site.places[section].pages));
+                        Value::from(map)
+                    })
+                    .collect::<Vec<_>>();
+                Value::from(entries)
+            })
+            .collect();
+        shared
+    }
+
+    /// The context common to every template of one language (the 404 page needs only this).
+    pub fn base(&self, site: &Site, lang: LangId) -> Context {
+        let language = site.config.language(lang);
+        let mut context = Context::new();
+        context.insert_value("site", self.site.clone());
+        context.insert_value("languages", self.languages.clone());
+        context.insert("lang", &language.code);
+        context.insert("dir", language.dir.as_str());
+        context.insert("feed_url", &self.feed_urls[lang]);
+        context.insert_value("nav", self.nav[lang].clone());
+        context
+    }
+
+    /// The full context for rendering page `id` (a page or a section).
+    pub fn page(&self, site: &Site, id: PageId, rendered: &Rendered) -> Context {
+        let page = &site.pages[id];
+        let place = &site.places[id];
+        let config = &site.config;
+        let language = config.language(page.lang);
+        let versions = site.versions(id);
+        let x_default = versions[config.default_language].map_or_else(|| site.permalink(id), |d| site.permalink(d));
+        let translations = versions
+            .iter()
+            .enumerate()
+            .filter_map(|(lang, v)| v.map(|v| (lang, v)))
+            .map(|(lang, v)| {
+                let l = config.language(lang);
+                Translation {
+                    lang: &l.code,
+                    name: &l.name,
+                    dir: l.dir.as_str(),
+                    url: site.url(v),
+                    permalink: site.permalink(v),
+                    current: v == id,
+                    translation: site.pages[v].front.translation,
+                }
+            })
+            .collect();
+        let fields = PageFields {
+            title: &page.front.title,
+            description: page.front.description.as_deref(),
+            date: page.front.date.as_ref().map(|d| d.as_str()),
+            updated: page.front.updated.as_ref().map(|d| d.as_str()),
+            weight: page.front.weight,
+            tags: &page.front.tags,
+            extra: &page.front.extra,
+            draft: page.front.draft,
+            translation: page.front.translation,
+            content: &rendered.html,
+            toc: &rendered.toc,
+            lang: &language.code,
+            dir: language.dir.as_str(),
+            url: site.url(id),
+            permalink: site.permalink(id),
+            slug: &place.slug,
+            path: &page.key,
+            x_default,
+            translations,
+        };
+        let mut map = value(&fields).into_map().unwrap_or_default();
+        let summary = |p: Option<PageId>| p.map_or_else(Value::none, |p| self.summaries[p].clone());
+        map.insert("ancestors".into(), list(site, self, &place.ancestors));
+        map.insert("previous".into(), summary(place.previous));
+        map.insert("next".into(), summary(place.next));
+        let name = if page.is_section() {
+            map.insert("pages".into(), list(site, self, &place.pages));
+            map.insert("subsections".into(), list(site, self, &place.subsections));
+            "section"
+        } else {
+            "page"
+        };
+        let mut context = self.base(site, page.lang);
+        context.insert_value(name, Value::from(map));
+        context
+    }
+}

@@ -1,0 +1,211 @@
+//! The theme's Tera templates: loading with every syntax error reported, the functions
+//! templates call, and turning Tera's errors into diagnostics.
+
+pub mod context;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
+
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::i18n::Lookup;
+use crate::links;
+use crate::site::Site;
+use crate::source;
+
+pub struct Templates {
+    tera: Tera,
+    files: TemplateFiles,
+}
+
+/// Template name to the file it came from and its text, for messages.
+#[derive(Default)]
+pub struct TemplateFiles {
+    files: HashMap<String, (String, String)>,
+}
+
+impl TemplateFiles {
+    fn file(&self, name: &str) -> String {
+        self.files.get(name).map_or_else(|| name.to_owned(), |(file, _)| file.clone())
+    }
+
+    fn text(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(|(_, text)| text.as_str())
+    }
+}
+
+/// Reads every template of the theme. Syntax errors in all of them are reported, not just the
+/// first. Tera checks function names when it parses, so the functions need the resolved site.
+pub fn load(site: &Arc<Site>, css: &Arc<HashMap<String, String>>) -> Result<Templates, Vec<Diagnostic>> {
+    let (root, theme) = (&site.root, &site.config.theme);
+    let engine = || {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        register_functions(&mut tera, site, Arc::clone(css));
+        tera
+    };
+    let dir_rel = format!("themes/{theme}/templates");
+    let dir = root.join(&dir_rel);
+    if !dir.is_dir() {
+        return Err(vec![Diagnostic::error(
+            Stage::Templates,
+            format!("the theme `{theme}` has no {dir_rel}/ folder"),
+        )
+        .with_help("check `theme:` in site.yaml names a folder under themes/")]);
+    }
+    let mut files = TemplateFiles::default();
+    let mut errors = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let file = format!("{dir_rel}/{name}");
+        let text = std::fs::read(entry.path())
+            .map_err(|err| Diagnostic::error(Stage::Templates, format!("cannot read {file}: {err}")))
+            .and_then(|bytes| source::decode(&bytes, &file, Stage::Templates));
+        match text {
+            Ok(text) => {
+                files.files.insert(name, (file, text));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Tera stops at the first broken template; editors want them all. Set each broken one
+    // aside and try again, ignoring the knock-on errors of templates that use it.
+    let mut broken: Vec<String> = Vec::new();
+    let tera = loop {
+        let mut tera = engine();
+        let healthy = files.files.iter().filter(|(n, _)| !broken.contains(n));
+        let Err(err) = tera.add_raw_templates(healthy.map(|(n, (_, t))| (n.as_str(), t.as_str()))) else {
+            break tera;
+        };
+        let culprit = match err.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r.filename().to_owned()),
+            ErrorKind::MissingParent { current, .. } => Some(current.clone()),
+            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => Some(tpl.clone()),
+            _ => None,
+        };
+        let knock_on = broken.iter().any(|b| err.to_string().contains(b.as_str()));
+        if !knock_on {
+            errors.push(diagnostic(&err, &files));
+        }
+        match culprit {
+            Some(name) if !name.is_empty() && !broken.contains(&name) => broken.push(name),
+            _ => return Err(errors),
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Templates { tera, files })
+}
+
+/// A Tera error as a diagnostic pointing into the template file.
+fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
+    let mut message = err.to_string();
+    let mut cause = std::error::Error::source(err);
+    while let Some(inner) = cause {
+        message = format!("{message}: {inner}");
+        cause = inner.source();
+    }
+    let report = match err.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let help = "fix the template, or ask whoever maintains the theme";
+    match report {
+        Some(report) => {
+            let file = files.file(report.filename());
+            let span = report.span();
+            let mut full = report.message().to_owned();
+            if let Some(inner) = std::error::Error::source(err) {
+                full = format!("{full}: {inner}");
+            }
+            Diagnostic::error(Stage::Templates, format!("template error in {}: {full}", report.filename()))
+                .at(&file, files.text(report.filename()), span.start_line, span.start_col + 1)
+                .with_help(help)
+        }
+        None => Diagnostic::error(Stage::Templates, format!("template error: {message}")).with_help(help),
+    }
+}
+
+impl Templates {
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tera.get_template_names().collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub fn render(&self, name: &str, context: &Context, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+        self.tera.render_to(name, context, out).map_err(|err| diagnostic(&err, &self.files))
+    }
+}
+
+fn lang_of(site: &Site, state: &State) -> usize {
+    state
+        .get::<String>("lang")
+        .ok()
+        .flatten()
+        .and_then(|code| site.config.find_language(&code))
+        .unwrap_or(site.config.default_language)
+}
+
+fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String, String>>) {
+    let strings_site = Arc::clone(site);
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let key: String = kwargs.must_get("key")?;
+        let lang = lang_of(&strings_site, state);
+        match strings_site.strings.get(lang, &key) {
+            Lookup::Found(text) | Lookup::FellBack(text) => Ok(text.to_owned()),
+            Lookup::Unknown => Err(tera::Error::message(format!(
+                "there is no interface string `{key}`: add `{key}: …` to themes/{}/i18n/{}.yaml",
+                strings_site.config.theme,
+                strings_site.config.language(strings_site.config.default_language).code
+            ))),
+        }
+    });
+
+    tera.register_function("css", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let name: String = kwargs.must_get("name")?;
+        css.get(name.trim_end_matches(".css")).cloned().ok_or_else(|| {
+            let mut known: Vec<&str> = css.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            tera::Error::message(format!(
+                "there is no stylesheet `{name}`; the theme's css/ folder has: {}",
+                known.join(", ")
+            ))
+        })
+    });
+
+    let url_site = Arc::clone(site);
+    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let path: String = kwargs.must_get("path")?;
+        let site = &url_site;
+        match links::parse_internal(&path, &site.config) {
+            None => Ok(site.config.url(&path)),
+            Some(Err(message)) => Err(tera::Error::message(message)),
+            Some(Ok(link)) => {
+                let lang = link.lang.unwrap_or_else(|| lang_of(site, state));
+                let id = site
+                    .find(&link.key, lang)
+                    .ok_or_else(|| tera::Error::message(format!("url(): no page content/{}", link.key)))?;
+                let mut url = site.url(id);
+                if let Some(anchor) = link.anchor {
+                    url.push('#');
+                    url.push_str(anchor);
+                }
+                Ok(url)
+            }
+        }
+    });
+}

@@ -1,0 +1,132 @@
+//! The command line: help, version, exit codes, `--root`, `--output`, the build summary and
+//! `--report`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn help_exits_0_and_describes_build() {
+    let run = run(&["--help"], &std::env::temp_dir());
+    run.assert_ok();
+    assert!(run.stdout.contains("build"), "{run}");
+    let run = common::run(&["build", "--help"], &std::env::temp_dir());
+    run.assert_ok();
+    for flag in ["--root", "--output", "--drafts", "--report"] {
+        assert!(
+            run.stdout.contains(flag),
+            "`build --help` lacks {flag}\n{run}"
+        );
+    }
+}
+
+#[test]
+fn version_exits_0_and_prints_the_version() {
+    let run = run(&["--version"], &std::env::temp_dir());
+    run.assert_ok();
+    assert!(run.stdout.contains(env!("CARGO_PKG_VERSION")), "{run}");
+}
+
+#[test]
+fn unknown_flag_exits_2() {
+    let site = Site::en();
+    let run = site.build_with(&["--frobnicate"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--frobnicate"), "{run}");
+    // Nothing was built.
+    assert!(!site.path("output").exists());
+
+    run_code(&["--frobnicate"], 2);
+    run_code(&["publish"], 2);
+}
+
+fn run_code(args: &[&str], code: i32) {
+    common::run(args, &std::env::temp_dir()).assert_code(code);
+}
+
+#[test]
+fn root_defaults_to_the_current_folder() {
+    let site = Site::en();
+    run(&["build"], site.root()).assert_ok();
+    site.output().assert_exists("index.html");
+}
+
+#[test]
+fn output_flag_writes_elsewhere() {
+    let site = Site::en();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("public");
+    site.build_with(&["--output", target.to_str().unwrap()])
+        .assert_ok();
+    let out = Output::new(target, "https://example.org/");
+    assert_eq!(out.html("index.html").text("h1.page-title"), "Home en");
+    assert!(
+        !site.path("output").exists(),
+        "the default output/ was written too"
+    );
+}
+
+#[test]
+fn build_prints_a_one_line_summary_with_pages_per_language() {
+    let site = Site::en_ar();
+    site.write("content/a.md", md("title: A", ""));
+    site.write("content/b.md", md("title: B", ""));
+    site.write("content/a.ar.md", md("title: أ", ""));
+    let run = site.build();
+    run.assert_ok();
+    let output = run.all_output();
+    let summary: Vec<&str> = output
+        .lines()
+        .filter(|l| {
+            contains_word(l, "en")
+                && contains_word(l, "ar")
+                && l.chars().any(|c| c.is_ascii_digit())
+        })
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        summary.len(),
+        1,
+        "expected one summary line naming en and ar with counts\n{run}"
+    );
+}
+
+#[test]
+fn report_lists_missing_pages_draft_translations_and_missing_strings() {
+    let site = Site::fixture("i18n");
+    let plain = site.build();
+    plain.assert_ok();
+    assert!(
+        !plain.all_output().contains("footer_note"),
+        "the report is printed without --report\n{plain}"
+    );
+
+    let run = site.build_with(&["--report"]);
+    run.assert_ok();
+    let report = run.all_output();
+    // no-id.md exists only in English.
+    assert!(
+        report.contains("no-id"),
+        "missing translation not listed\n{run}"
+    );
+    // registration.fr.md has `translation: draft`.
+    assert!(
+        report.contains("registration"),
+        "draft translation not listed\n{run}"
+    );
+    // The theme's ar.yaml lacks footer_note.
+    assert!(
+        report.contains("footer_note"),
+        "missing interface string not listed\n{run}"
+    );
+    // The report goes per language.
+    for lang in ["ar", "fr"] {
+        assert!(
+            contains_word(&report, lang),
+            "language {lang} not in the report\n{run}"
+        );
+    }
+    // The report does not replace the build.
+    site.output()
+        .assert_exists("ar/guidance/registration/index.html");
+}
