@@ -50,7 +50,11 @@ fn main() {
         sync();
         let (elapsed, rss) = timed_build(&dir, &log);
         peak_rss_kib = peak_rss_kib.max(rss);
-        println!("build {run}/{runs}: {:>8.3} s   peak RSS {:>7.1} MB", secs(elapsed), rss as f64 / 1024.0);
+        println!(
+            "build {run}/{runs}: {:>8.3} s   peak RSS {:>7.1} MB",
+            secs(elapsed),
+            rss as f64 / 1024.0
+        );
         build_times.push(elapsed);
     }
     let (out_bytes, out_files, out_html) = tree_size(&output);
@@ -74,7 +78,12 @@ fn main() {
             .expect("cannot run cp");
         let elapsed = start.elapsed();
         if !status.success() {
-            eprintln!("error: cp -r {} {} failed: {status}", output.display(), copy.display());
+            eprintln!(
+                "error: cp -r {} {} failed: {status}",
+                output.display(),
+                copy.display()
+            );
+            let _ = fs::remove_dir_all(scratch.path());
             process::exit(1);
         }
         println!("cp -r {run}/{runs}: {:>8.3} s", secs(elapsed));
@@ -93,8 +102,16 @@ fn main() {
     println!();
     println!("| measure                  | value |");
     println!("|--------------------------|-------|");
-    println!("| pages (Markdown files)   | {} ({} languages) |", group(pages), corpus::LANGS.len());
-    println!("| output                   | {mb:.1} MB in {} files ({} HTML) |", group(out_files), group(out_html));
+    println!(
+        "| pages (Markdown files)   | {} ({} languages) |",
+        group(pages),
+        corpus::LANGS.len()
+    );
+    println!(
+        "| output                   | {mb:.1} MB in {} files ({} HTML) |",
+        group(out_files),
+        group(out_html)
+    );
     println!("| build, median of {runs:<2}      | {:.3} s |", secs(build));
     println!("| cp -r output, median     | {:.3} s |", secs(cp));
     println!("| build / cp               | {ratio:.2}× |");
@@ -102,11 +119,12 @@ fn main() {
     println!();
     println!("README line:");
     println!(
-        "Building the benchmark site ({} pages in {} languages, {mb:.0} MB in {} files) takes {:.2} s \
+        "Building the benchmark site ({} pages in {} languages, {} in {} files) takes {:.2} s \
          (median of {runs}), {ratio:.1}× the {:.2} s of `cp -r` on its output, with a peak RSS of \
          {rss_mb:.0} MB ({}; `cargo bench --bench build`).",
         group(pages),
         corpus::LANGS.len(),
+        human_size(out_bytes),
         group(out_files),
         secs(build),
         secs(cp),
@@ -126,8 +144,12 @@ fn prepare_corpus(dir: &Path, cfg: &corpus::Config) {
     }
     if dir.exists() {
         // Only ever delete a folder this bench made: it has our stamp (of any version).
-        let ours = found.as_deref().is_some_and(|s| s.starts_with("safe-surgeries bench corpus"));
-        let empty = fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let ours = found
+            .as_deref()
+            .is_some_and(|s| s.starts_with("safe-surgeries bench corpus"));
+        let empty = fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !ours && !empty {
             eprintln!(
                 "error: {} exists and is not a bench corpus (no {} stamp); remove it or set BENCH_DIR",
@@ -137,7 +159,8 @@ fn prepare_corpus(dir: &Path, cfg: &corpus::Config) {
             process::exit(1);
         }
         println!("corpus: stale, regenerating");
-        fs::remove_dir_all(dir).unwrap_or_else(|e| fail(&format!("cannot remove {}", dir.display()), e));
+        fs::remove_dir_all(dir)
+            .unwrap_or_else(|e| fail(&format!("cannot remove {}", dir.display()), e));
     }
 
     // Generate beside the target and rename, so an interrupted run never leaves a half corpus
@@ -145,14 +168,20 @@ fn prepare_corpus(dir: &Path, cfg: &corpus::Config) {
     let staging = dir.with_file_name(format!("{}.generating", file_name(dir)));
     remove_dir_if_exists(&staging);
     let start = Instant::now();
-    let summary = corpus::generate(&staging, cfg)
-        .unwrap_or_else(|e| fail(&format!("cannot write the corpus into {}", staging.display()), e));
+    let summary = corpus::generate(&staging, cfg).unwrap_or_else(|e| {
+        fail(
+            &format!("cannot write the corpus into {}", staging.display()),
+            e,
+        )
+    });
     fs::write(staging.join(corpus::STAMP_FILE), &stamp)
         .unwrap_or_else(|e| fail("cannot write the stamp", e));
     if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent).unwrap_or_else(|e| fail(&format!("cannot create {}", parent.display()), e));
+        fs::create_dir_all(parent)
+            .unwrap_or_else(|e| fail(&format!("cannot create {}", parent.display()), e));
     }
-    fs::rename(&staging, dir).unwrap_or_else(|e| fail(&format!("cannot move the corpus to {}", dir.display()), e));
+    fs::rename(&staging, dir)
+        .unwrap_or_else(|e| fail(&format!("cannot move the corpus to {}", dir.display()), e));
     println!(
         "corpus: generated {} Markdown files ({:.1} MB; {} files, {:.1} MB in all) in {:.1} s",
         group(summary.markdown_files),
@@ -164,10 +193,13 @@ fn prepare_corpus(dir: &Path, cfg: &corpus::Config) {
 }
 
 /// Runs one build; returns its wall time and the child's peak RSS in KiB.
+#[allow(clippy::zombie_processes)] // reaped by `wait4` in `wait_with_rusage`, not `Child::wait`
 fn timed_build(root: &Path, log_path: &Path) -> (Duration, u64) {
     let log = fs::File::create(log_path)
         .unwrap_or_else(|e| fail(&format!("cannot create {}", log_path.display()), e));
-    let log_err = log.try_clone().expect("cannot duplicate the log file handle");
+    let log_err = log
+        .try_clone()
+        .expect("cannot duplicate the log file handle");
     let start = Instant::now();
     let child = Command::new(BINARY)
         .arg("build")
@@ -181,7 +213,11 @@ fn timed_build(root: &Path, log_path: &Path) -> (Duration, u64) {
     let (status, rss_kib) = wait_with_rusage(child.id() as libc::pid_t);
     let elapsed = start.elapsed();
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        eprintln!("error: the build failed ({}); end of {}:", describe_status(status), log_path.display());
+        eprintln!(
+            "error: the build failed ({}); end of {}:",
+            describe_status(status),
+            log_path.display()
+        );
         eprintln!("{}", tail(log_path, 60));
         process::exit(1);
     }
@@ -204,7 +240,11 @@ fn wait_with_rusage(pid: libc::pid_t) -> (i32, u64) {
         }
     }
     let maxrss = usage.ru_maxrss.max(0) as u64;
-    let kib = if cfg!(target_os = "macos") { maxrss / 1024 } else { maxrss };
+    let kib = if cfg!(target_os = "macos") {
+        maxrss / 1024
+    } else {
+        maxrss
+    };
     (status, kib)
 }
 
@@ -236,9 +276,11 @@ fn tree_size(root: &Path) -> (u64, usize, usize) {
     let (mut bytes, mut files, mut html) = (0u64, 0usize, 0usize);
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = fs::read_dir(&dir).unwrap_or_else(|e| fail(&format!("cannot list {}", dir.display()), e));
+        let entries = fs::read_dir(&dir)
+            .unwrap_or_else(|e| fail(&format!("cannot list {}", dir.display()), e));
         for entry in entries {
-            let entry = entry.unwrap_or_else(|e| fail(&format!("cannot list {}", dir.display()), e));
+            let entry =
+                entry.unwrap_or_else(|e| fail(&format!("cannot list {}", dir.display()), e));
             let kind = entry.file_type().unwrap_or_else(|e| fail("cannot stat", e));
             if kind.is_dir() {
                 stack.push(entry.path());
@@ -263,12 +305,16 @@ fn bench_dir() -> PathBuf {
     if dir.is_absolute() {
         dir
     } else {
-        env::current_dir().expect("cannot read the current folder").join(dir)
+        env::current_dir()
+            .expect("cannot read the current folder")
+            .join(dir)
     }
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "bench-corpus".into())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bench-corpus".into())
 }
 
 fn remove_dir_if_exists(path: &Path) {
@@ -287,11 +333,25 @@ fn sync() {
 fn median(times: &mut [Duration]) -> Duration {
     times.sort();
     let n = times.len();
-    if n % 2 == 1 { times[n / 2] } else { (times[n / 2 - 1] + times[n / 2]) / 2 }
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2
+    }
 }
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+/// "850 MB" or "1.95 GB" (decimal units, like `du --si`).
+fn human_size(bytes: u64) -> String {
+    let mb = bytes as f64 / 1e6;
+    if mb < 1000.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{:.2} GB", mb / 1000.0)
+    }
 }
 
 /// 20220 → "20,220".
@@ -319,7 +379,9 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 /// "AMD EPYC 7B13, 2 threads" from /proc/cpuinfo, or just the thread count.
 fn machine() -> String {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let cpu = fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
         info.lines()
             .find(|l| l.starts_with("model name"))

@@ -20,6 +20,7 @@ pub struct Place {
     pub path: String,
     pub slug: String,
     /// The enclosing section, in this language where it has one, else in the default language.
+    /// `ancestors` follow the same rule one by one.
     pub parent: Option<PageId>,
     /// Sections from the home page down to the parent.
     pub ancestors: Vec<PageId>,
@@ -170,31 +171,53 @@ impl Site {
         None
     }
 
+    /// The keys of the sections above a page, from the home page down.
+    fn ancestor_keys(&self, page: &Page) -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut cursor = self.parent_key(page);
+        while let Some(key) = cursor {
+            if keys.contains(&key) {
+                break;
+            }
+            let section = self.groups[&key].iter().flatten().next().copied();
+            cursor = section.and_then(|s| self.parent_key(&self.pages[s]));
+            keys.push(key);
+        }
+        keys.reverse();
+        keys
+    }
+
     fn build_tree(&mut self) {
+        let default = self.config.default_language;
         for id in 0..self.pages.len() {
-            let parent = self.parent_key(&self.pages[id]).and_then(|k| self.find(&k, self.pages[id].lang));
+            let lang = self.pages[id].lang;
+            // Each ancestor in the page's language where it has one: an Arabic page in an
+            // untranslated section still has the Arabic home page above it.
+            let ancestors: Vec<PageId> = self
+                .ancestor_keys(&self.pages[id])
+                .iter()
+                .filter_map(|key| self.find(key, lang))
+                .collect();
+            let parent = ancestors.last().copied();
             self.places[id].parent = parent;
-            if let Some(parent) = parent {
-                if self.pages[parent].lang == self.pages[id].lang {
-                    match self.pages[id].kind {
-                        PageKind::Page => self.places[parent].pages.push(id),
-                        PageKind::Section => self.places[parent].subsections.push(id),
+            self.places[id].ancestors = ancestors;
+            let Some(parent) = parent else { continue };
+            match self.pages[id].kind {
+                PageKind::Page if self.pages[parent].lang == lang => self.places[parent].pages.push(id),
+                PageKind::Page => {}
+                PageKind::Section => {
+                    // A section lists its subsections in its own language, or in the default
+                    // language where they have no translation, so navigation never hides one.
+                    let parent_key = self.pages[parent].key.clone();
+                    for version in self.groups[&parent_key].clone().into_iter().flatten() {
+                        let plang = self.pages[version].lang;
+                        let listed = if plang == lang { true } else { lang == default && self.groups[&self.pages[id].key][plang].is_none() };
+                        if listed {
+                            self.places[version].subsections.push(id);
+                        }
                     }
                 }
             }
-        }
-        for id in 0..self.pages.len() {
-            let mut ancestors = Vec::new();
-            let mut cursor = self.places[id].parent;
-            while let Some(p) = cursor {
-                if ancestors.contains(&p) {
-                    break;
-                }
-                ancestors.push(p);
-                cursor = self.places[p].parent;
-            }
-            ancestors.reverse();
-            self.places[id].ancestors = ancestors;
         }
         let order = |pages: &[Page], a: &PageId, b: &PageId| {
             let (a, b) = (&pages[*a], &pages[*b]);
@@ -211,6 +234,7 @@ impl Site {
             self.places[id].pages = children;
             let mut subsections = std::mem::take(&mut self.places[id].subsections);
             subsections.sort_by(|a, b| order(&self.pages, a, b));
+            subsections.dedup();
             self.places[id].subsections = subsections;
         }
     }

@@ -29,7 +29,16 @@ impl Document<'_> {
             .map_or((1, 1), |loc| (loc.line(), loc.column()));
         let line = line + self.first_line - 1;
         let raw = strip_location(&err.to_string());
-        let (message, help) = self.explain(&raw, line);
+        // serde_yaml names the key path first ("weight: invalid type…"); keep it, but read the
+        // kind of error from what follows.
+        let (path, kind) = match raw.split_once(": ") {
+            Some((path, kind)) if !path.contains(' ') => (Some(path), kind),
+            _ => (None, raw.as_str()),
+        };
+        let (mut message, help) = self.explain(kind, line);
+        if let Some(path) = path {
+            message = format!("{message} (at `{path}`)");
+        }
         let mut diagnostic = Diagnostic::error(self.stage, message).at(
             self.file,
             Some(self.file_source),
@@ -50,6 +59,7 @@ impl Document<'_> {
             let valid = expected
                 .trim_start_matches(" one of ")
                 .trim_start_matches(' ')
+                .replace(" or ", ", ")
                 .replace('`', "");
             return (
                 format!("unknown key {field} in {what}"),

@@ -16,7 +16,7 @@ fn build_with_base_url(base_url: &str) -> Output {
         .replace("https://example.org/", base_url);
     site.write("site.yaml", yaml);
     site.build().assert_ok();
-    Output::new(site.path("output"), base_url)
+    site.output_for(base_url)
 }
 
 #[test]

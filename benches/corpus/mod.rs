@@ -28,7 +28,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { sections: 10, pages_per_section: 100 }
+        Config {
+            sections: 10,
+            pages_per_section: 100,
+        }
     }
 }
 
@@ -41,19 +44,36 @@ impl Config {
 
 /// The theme, embedded so the stamp changes whenever a template does.
 pub const THEME_FILES: &[(&str, &str)] = &[
-    ("templates/base.html", include_str!("../theme/templates/base.html")),
-    ("templates/index.html", include_str!("../theme/templates/index.html")),
-    ("templates/section.html", include_str!("../theme/templates/section.html")),
-    ("templates/page.html", include_str!("../theme/templates/page.html")),
+    (
+        "templates/base.html",
+        include_str!("../theme/templates/base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("../theme/templates/index.html"),
+    ),
+    (
+        "templates/section.html",
+        include_str!("../theme/templates/section.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("../theme/templates/page.html"),
+    ),
     ("css/main.css", include_str!("../theme/css/main.css")),
-    ("css/parts/layout.css", include_str!("../theme/css/parts/layout.css")),
+    (
+        "css/parts/layout.css",
+        include_str!("../theme/css/parts/layout.css"),
+    ),
     ("i18n/en.yaml", include_str!("../theme/i18n/en.yaml")),
 ];
 
-/// Where the diagram every page shows lives, relative to the theme (copied as is to `/images/`).
+/// Where the diagram every page shows lives, relative to the site root (the site's `static/`
+/// folder is copied as is, so it is served at `/images/diagram.png`).
 pub const IMAGE_PATH: &str = "static/images/diagram.png";
 
-/// What identifies a corpus: generator version, parameters and a hash of the theme.
+/// What identifies a corpus: generator version, parameters, and a hash of the theme, the image
+/// and the generator source.
 pub fn stamp(cfg: &Config) -> String {
     let mut h = Fnv::new();
     for (path, text) in THEME_FILES {
@@ -67,7 +87,7 @@ pub fn stamp(cfg: &Config) -> String {
     h.write(include_str!("mod.rs").as_bytes());
     h.write(include_str!("langs.rs").as_bytes());
     format!(
-        "safe-surgeries bench corpus v{GENERATOR_VERSION} sections={} pages_per_section={} languages={} theme={:016x}\n",
+        "safe-surgeries bench corpus v{GENERATOR_VERSION} sections={} pages_per_section={} languages={} hash={:016x}\n",
         cfg.sections,
         cfg.pages_per_section,
         LANGS.len(),
@@ -85,17 +105,31 @@ pub struct Summary {
 /// Writes the whole site into `root`, which must be empty or missing. Does not write the stamp.
 pub fn generate(root: &Path, cfg: &Config) -> io::Result<Summary> {
     assert!(cfg.sections >= 1 && cfg.sections <= 99, "1..=99 sections");
-    assert!(cfg.pages_per_section >= 2 && cfg.pages_per_section <= 999, "2..=999 pages per section");
-    let mut out = Writer { root, summary: Summary { markdown_files: 0, markdown_bytes: 0, files: 0, bytes: 0 } };
+    assert!(
+        cfg.pages_per_section >= 2 && cfg.pages_per_section <= 999,
+        "2..=999 pages per section"
+    );
+    let mut out = Writer {
+        root,
+        summary: Summary {
+            markdown_files: 0,
+            markdown_bytes: 0,
+            files: 0,
+            bytes: 0,
+        },
+    };
 
     out.file("site.yaml", site_yaml().as_bytes())?;
     for (path, text) in THEME_FILES {
         out.file(&format!("themes/bench/{path}"), text.as_bytes())?;
     }
-    out.file(&format!("themes/bench/{IMAGE_PATH}"), &diagram_png())?;
+    out.file(IMAGE_PATH, &diagram_png())?;
 
     for lang in LANGS {
-        out.markdown(&format!("content/{}", file_name("_index", lang)), &home(cfg, lang))?;
+        out.markdown(
+            &format!("content/{}", file_name("_index", lang)),
+            &home(cfg, lang),
+        )?;
     }
     for s in 1..=cfg.sections {
         for lang in LANGS {
@@ -104,7 +138,10 @@ pub fn generate(root: &Path, cfg: &Config) -> io::Result<Summary> {
         }
         for p in 1..=cfg.pages_per_section {
             for lang in LANGS {
-                let path = format!("content/section-{s:02}/{}", file_name(&format!("page-{p:03}"), lang));
+                let path = format!(
+                    "content/section-{s:02}/{}",
+                    file_name(&format!("page-{p:03}"), lang)
+                );
                 out.markdown(&path, &page(cfg, s, p, lang))?;
             }
         }
@@ -138,7 +175,11 @@ impl Writer<'_> {
 }
 
 fn file_name(stem: &str, lang: &Lang) -> String {
-    if lang.code == DEFAULT { format!("{stem}.md") } else { format!("{stem}.{}.md", lang.code) }
+    if lang.code == DEFAULT {
+        format!("{stem}.md")
+    } else {
+        format!("{stem}.{}.md", lang.code)
+    }
 }
 
 fn site_yaml() -> String {
@@ -150,7 +191,12 @@ fn site_yaml() -> String {
     s.push_str("theme: bench\n");
     s.push_str("languages:\n");
     for lang in LANGS {
-        let _ = write!(s, "  - code: {}\n    name: {}\n", lang.code, yaml_str(lang.name));
+        let _ = write!(
+            s,
+            "  - code: {}\n    name: {}\n",
+            lang.code,
+            yaml_str(lang.name)
+        );
         if let Some(dir) = lang.dir {
             let _ = writeln!(s, "    dir: {dir}");
         }
@@ -165,7 +211,10 @@ const ALERTS: [&str; 5] = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
 
 fn home(cfg: &Config, lang: &Lang) -> String {
     let mut rng = Rng::new(seed(0, 0, lang));
-    let mut t = Text { rng: &mut rng, lang };
+    let mut t = Text {
+        rng: &mut rng,
+        lang,
+    };
     let title = t.phrase(3);
     let description = t.sentence(10);
     let mut s = front_matter(&title, &description, None, None, None);
@@ -182,10 +231,19 @@ fn home(cfg: &Config, lang: &Lang) -> String {
 
 fn section(s_no: usize, lang: &Lang) -> String {
     let mut rng = Rng::new(seed(s_no, 0, lang));
-    let mut t = Text { rng: &mut rng, lang };
+    let mut t = Text {
+        rng: &mut rng,
+        lang,
+    };
     let title = format!("{} {}", t.phrase(2), t.number(s_no));
     let description = t.sentence(9);
-    let mut s = front_matter(&title, &description, None, Some(s_no), translation_status(s_no, lang));
+    let mut s = front_matter(
+        &title,
+        &description,
+        None,
+        Some(s_no),
+        translation_status(s_no, lang),
+    );
     s.push_str(&t.paragraph(4));
     s.push_str("\n\n## ");
     s.push_str(&t.phrase(3));
@@ -206,21 +264,39 @@ fn page(cfg: &Config, s_no: usize, p_no: usize, lang: &Lang) -> String {
     let mut shape = Rng::new(seed(s_no, p_no, &LANGS[0]) ^ 0x5eed_1111);
     let mut targets = Vec::with_capacity(3);
     while targets.len() < 3 {
-        let t = (1 + shape.below(cfg.sections), 1 + shape.below(cfg.pages_per_section));
+        let t = (
+            1 + shape.below(cfg.sections),
+            1 + shape.below(cfg.pages_per_section),
+        );
         if t != (s_no, p_no) && !targets.contains(&t) {
             targets.push(t);
         }
     }
-    let link = |(s, p): (usize, usize), anchor: &str| format!("@/section-{s:02}/page-{p:03}.md{anchor}");
+    let link =
+        |(s, p): (usize, usize), anchor: &str| format!("@/section-{s:02}/page-{p:03}.md{anchor}");
     let alert = ALERTS[(s_no * 7 + p_no) % ALERTS.len()];
     let table_rows = 3 + shape.below(3);
 
     let mut rng = Rng::new(seed(s_no, p_no, lang));
-    let mut t = Text { rng: &mut rng, lang };
+    let mut t = Text {
+        rng: &mut rng,
+        lang,
+    };
     let title = format!("{} {}", t.phrase(3), t.number(p_no));
     let description = t.sentence(12);
-    let date = date_after(2022, 1, 1, ((s_no - 1) * cfg.pages_per_section + p_no) as i64);
-    let mut s = front_matter(&title, &description, Some(&date), Some(p_no), translation_status(p_no, lang));
+    let date = date_after(
+        2022,
+        1,
+        1,
+        ((s_no - 1) * cfg.pages_per_section + p_no) as i64,
+    );
+    let mut s = front_matter(
+        &title,
+        &description,
+        Some(&date),
+        Some(p_no),
+        translation_status(p_no, lang),
+    );
     s.reserve(2600);
 
     s.push_str(&t.paragraph(3));
@@ -236,7 +312,15 @@ fn page(cfg: &Config, s_no: usize, p_no: usize, lang: &Lang) -> String {
     );
     for i in 0..5 {
         if i == 2 {
-            let _ = writeln!(s, "- [{}]({}){}{}{}", t.phrase(2), link(targets[1], ""), lang.comma, lang.space, t.words(4));
+            let _ = writeln!(
+                s,
+                "- [{}]({}){}{}{}",
+                t.phrase(2),
+                link(targets[1], ""),
+                lang.comma,
+                lang.space,
+                t.words(4)
+            );
         } else {
             let _ = writeln!(s, "- {}", t.sentence(5));
         }
@@ -353,7 +437,11 @@ impl Text<'_> {
     /// A sentence of about `n` words with a comma in longer ones, ending in the script's stop.
     fn sentence(&mut self, n: usize) -> String {
         let n = n.max(2) + self.rng.below(3);
-        let comma_at = if n >= 6 { 2 + self.rng.below(n - 4) } else { usize::MAX };
+        let comma_at = if n >= 6 {
+            2 + self.rng.below(n - 4)
+        } else {
+            usize::MAX
+        };
         let mut s = String::new();
         for i in 0..n {
             if i > 0 {
@@ -487,7 +575,9 @@ pub fn diagram_png() -> Vec<u8> {
     for y in 0..H {
         raw.push(0); // filter: none
         for x in 0..W {
-            let in_bar = bars.iter().any(|&(bx, top)| x >= bx && x < bx + 8 && y >= top && y < H - 2);
+            let in_bar = bars
+                .iter()
+                .any(|&(bx, top)| x >= bx && x < bx + 8 && y >= top && y < H - 2);
             let px: [u8; 3] = if in_bar {
                 [0x1d, 0x70, 0xb8]
             } else if y == H - 2 {
@@ -534,7 +624,11 @@ fn png_chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     for &byte in kind.iter().chain(data) {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     png.extend_from_slice(&(!crc).to_be_bytes());

@@ -40,6 +40,7 @@ struct LanguageFields<'a> {
 #[derive(Serialize)]
 struct Summary<'a> {
     title: &'a str,
+    lang: &'a str,
     url: String,
     description: Option<&'a str>,
     date: Option<&'a str>,
@@ -87,8 +88,7 @@ fn value<T: Serialize>(fields: &T) -> Value {
     Value::try_from_serializable(fields).unwrap_or_else(|_| Value::none())
 }
 
-fn list(site: &Site, shared: &Shared, ids: &[PageId]) -> Value {
-    let _ = site;
+fn list(shared: &Shared, ids: &[PageId]) -> Value {
     Value::from(ids.iter().map(|id| shared.summaries[*id].clone()).collect::<Vec<_>>())
 }
 
@@ -118,6 +118,7 @@ impl Shared {
             .map(|(id, page)| {
                 value(&Summary {
                     title: &page.front.title,
+                    lang: &config.language(page.lang).code,
                     url: site.url(id),
                     description: page.front.description.as_deref(),
                     date: page.front.date.as_ref().map(|d| d.as_str()),
@@ -141,7 +142,7 @@ impl Shared {
                     .iter()
                     .map(|&section| {
                         let mut map = shared.summaries[section].clone().into_map().unwrap_or_default();
-                        map.insert("pages".into(), list(site, &shared, &site.places[section].pages));
+                        map.insert("pages".into(), list(&shared, &site.places[section].pages));
                         Value::from(map)
                     })
                     .collect::<Vec<_>>();
@@ -212,12 +213,14 @@ impl Shared {
         };
         let mut map = value(&fields).into_map().unwrap_or_default();
         let summary = |p: Option<PageId>| p.map_or_else(Value::none, |p| self.summaries[p].clone());
-        map.insert("ancestors".into(), list(site, self, &place.ancestors));
+        map.insert("ancestors".into(), list(self, &place.ancestors));
         map.insert("previous".into(), summary(place.previous));
         map.insert("next".into(), summary(place.next));
+        let siblings = place.parent.map_or(&[][..], |p| site.places[p].pages.as_slice());
+        map.insert("siblings".into(), list(self, siblings));
         let name = if page.is_section() {
-            map.insert("pages".into(), list(site, self, &place.pages));
-            map.insert("subsections".into(), list(site, self, &place.subsections));
+            map.insert("pages".into(), list(self, &place.pages));
+            map.insert("subsections".into(), list(self, &place.subsections));
             "section"
         } else {
             "page"

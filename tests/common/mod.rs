@@ -10,6 +10,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
@@ -51,7 +52,9 @@ pub fn md(front_matter: &str, body: &str) -> String {
 
 /// A site folder in a temporary directory, removed when dropped.
 pub struct Site {
-    dir: TempDir,
+    /// Shared with the `Output`s of this site, so that they stay readable after the `Site` is
+    /// dropped (`Site::fixture("x").build_ok()` returns a usable `Output`).
+    dir: Arc<TempDir>,
 }
 
 impl Site {
@@ -61,7 +64,7 @@ impl Site {
             .prefix("safe-surgeries-test-")
             .tempdir()
             .expect("create a temporary directory");
-        let site = Site { dir };
+        let site = Site { dir: Arc::new(dir) };
         copy_dir(&fixtures_dir().join("_theme"), &site.path("themes/default"));
         site
     }
@@ -75,7 +78,7 @@ impl Site {
             .tempdir()
             .expect("create a temporary directory");
         copy_dir(&src, dir.path());
-        let site = Site { dir };
+        let site = Site { dir: Arc::new(dir) };
         if !site.path("themes/default").exists() {
             copy_dir(&fixtures_dir().join("_theme"), &site.path("themes/default"));
         }
@@ -159,9 +162,16 @@ impl Site {
         self.output()
     }
 
-    /// The default output folder, `<site>/output/`, with base path `/`.
+    /// The default output folder, `<site>/output/`, for `base_url: https://example.org/`.
     pub fn output(&self) -> Output {
-        Output::new(self.path("output"), "https://example.org/")
+        self.output_for("https://example.org/")
+    }
+
+    /// The default output folder of a site built with the given `base_url`.
+    pub fn output_for(&self, base_url: &str) -> Output {
+        let mut out = Output::new(self.path("output"), base_url);
+        out.keep = Some(Arc::clone(&self.dir));
+        out
     }
 }
 
@@ -363,6 +373,8 @@ pub struct Output {
     pub base_url: String,
     /// `/` or `/toolkit/`.
     pub base_path: String,
+    /// Keeps the temporary site folder alive while the output is read.
+    keep: Option<Arc<TempDir>>,
 }
 
 impl Output {
@@ -379,6 +391,7 @@ impl Output {
             dir,
             base_url: base_url.to_string(),
             base_path,
+            keep: None,
         }
     }
 
