@@ -54,17 +54,29 @@ pub fn stylesheets(root: &Path, config: &Config) -> (Vec<Stylesheet>, Vec<Diagno
     let mut sheets = Vec::new();
     let mut diagnostics = Vec::new();
     for entry in entries {
-        let name = entry.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = entry
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match bundle(&entry) {
             Ok(css) => {
                 let hash = blake3::hash(css.as_bytes()).to_hex();
-                sheets.push(Stylesheet { path: format!("css/{name}.{}.css", &hash[..10]), name, bytes: css.into_bytes() });
+                sheets.push(Stylesheet {
+                    path: format!("css/{name}.{}.css", &hash[..10]),
+                    name,
+                    bytes: css.into_bytes(),
+                });
             }
             Err((message, location)) => {
-                let mut d = Diagnostic::error(Stage::Assets, format!("cannot build the stylesheet {name}.css: {message}"))
-                    .with_help("fix the CSS at this place");
+                let mut d = Diagnostic::error(
+                    Stage::Assets,
+                    format!("cannot build the stylesheet {name}.css: {message}"),
+                )
+                .with_help("fix the CSS at this place");
                 if let Some((file, line, col)) = location {
-                    let rel = Path::new(&file).strip_prefix(root).map_or(file.clone(), |p| p.to_string_lossy().into_owned());
+                    let rel = Path::new(&file)
+                        .strip_prefix(root)
+                        .map_or(file.clone(), |p| p.to_string_lossy().into_owned());
                     let source = std::fs::read_to_string(&file).ok();
                     d = d.at(&rel, source.as_deref(), line, col);
                 }
@@ -81,33 +93,54 @@ fn bundle(entry: &Path) -> Result<String, Located> {
     let fs = FileProvider::new();
     let mut bundler = Bundler::new(&fs, None, ParserOptions::default());
     let located = |message: String, loc: Option<lightningcss::error::ErrorLocation>| {
-        (message, loc.map(|l| (l.filename, l.line as usize + 1, l.column as usize)))
+        (
+            message,
+            loc.map(|l| (l.filename, l.line as usize + 1, l.column as usize)),
+        )
     };
-    let mut sheet = bundler.bundle(entry).map_err(|e| located(e.kind.to_string(), e.loc))?;
+    let mut sheet = bundler
+        .bundle(entry)
+        .map_err(|e| located(e.kind.to_string(), e.loc))?;
     sheet
-        .minify(MinifyOptions { targets: targets(), ..MinifyOptions::default() })
+        .minify(MinifyOptions {
+            targets: targets(),
+            ..MinifyOptions::default()
+        })
         .map_err(|e| located(e.kind.to_string(), e.loc))?;
     let printed = sheet
-        .to_css(PrinterOptions { minify: true, targets: targets(), ..PrinterOptions::default() })
+        .to_css(PrinterOptions {
+            minify: true,
+            targets: targets(),
+            ..PrinterOptions::default()
+        })
         .map_err(|e| located(e.kind.to_string(), e.loc))?;
     Ok(printed.code)
 }
 
 pub fn stylesheet_urls(config: &Config, sheets: &[Stylesheet]) -> HashMap<String, String> {
-    sheets.iter().map(|s| (s.name.clone(), config.url(&s.path))).collect()
+    sheets
+        .iter()
+        .map(|s| (s.name.clone(), config.url(&s.path)))
+        .collect()
 }
 
 /// Files under the theme's `static/` and then the site's `static/` (which wins), as
 /// (output path, source file).
 pub fn static_files(root: &Path, config: &Config) -> Vec<(String, PathBuf)> {
     let mut files: HashMap<String, PathBuf> = HashMap::new();
-    for dir in [root.join("themes").join(&config.theme).join("static"), root.join("static")] {
+    for dir in [
+        root.join("themes").join(&config.theme).join("static"),
+        root.join("static"),
+    ] {
         for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
             if !entry.file_type().is_file() {
                 continue;
             }
             if let Ok(rel) = entry.path().strip_prefix(&dir) {
-                files.insert(rel.to_string_lossy().replace('\\', "/"), entry.path().to_owned());
+                files.insert(
+                    rel.to_string_lossy().replace('\\', "/"),
+                    entry.path().to_owned(),
+                );
             }
         }
     }

@@ -30,7 +30,38 @@ pub struct Summary {
     pub pages: Vec<(String, usize)>,
     pub output: PathBuf,
     pub elapsed: Duration,
+    /// How long each stage took, in order, for `--report` and for finding what got slow.
+    pub stages: Vec<(&'static str, Duration)>,
     pub report: Report,
+}
+
+/// Stage durations, recorded from inside closures that run on other threads.
+struct Stages {
+    last: std::sync::Mutex<(Instant, Vec<(&'static str, Duration)>)>,
+}
+
+impl Stages {
+    fn new(started: Instant) -> Stages {
+        Stages {
+            last: std::sync::Mutex::new((started, Vec::new())),
+        }
+    }
+
+    fn end(&self, stage: &'static str) {
+        if let Ok(mut guard) = self.last.lock() {
+            let now = Instant::now();
+            let took = now - guard.0;
+            guard.0 = now;
+            guard.1.push((stage, took));
+        }
+    }
+
+    fn into_inner(self) -> Vec<(&'static str, Duration)> {
+        self.last
+            .into_inner()
+            .map(|(_, stages)| stages)
+            .unwrap_or_default()
+    }
 }
 
 impl Summary {
@@ -38,9 +69,23 @@ impl Summary {
         self.pages.iter().map(|(_, n)| n).sum()
     }
 
+    /// The stages and their durations, on one line.
+    pub fn stage_line(&self) -> String {
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(name, took)| format!("{name} {:.2} s", took.as_secs_f64()))
+            .collect();
+        format!("Stages: {}", stages.join(", "))
+    }
+
     /// One line: how many pages in which languages, how long, where.
     pub fn line(&self) -> String {
-        let per_language: Vec<String> = self.pages.iter().map(|(code, n)| format!("{code} {n}")).collect();
+        let per_language: Vec<String> = self
+            .pages
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
         format!(
             "Built {} pages in {} languages ({}) into {} in {:.2} s",
             self.total_pages(),
@@ -61,14 +106,20 @@ pub struct Outcome {
 
 impl Outcome {
     fn failed(diagnostics: Diagnostics) -> Outcome {
-        Outcome { diagnostics: diagnostics.into_sorted(), summary: None }
+        Outcome {
+            diagnostics: diagnostics.into_sorted(),
+            summary: None,
+        }
     }
 }
 
 pub fn build(options: &Options) -> Outcome {
     let started = Instant::now();
     let root = options.root.clone();
-    let output = options.output.clone().unwrap_or_else(|| root.join("output"));
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("output"));
     let mut diagnostics = Diagnostics::new();
 
     // Load.
@@ -82,7 +133,12 @@ pub fn build(options: &Options) -> Outcome {
     }
     let ((strings, string_errors), ((content, content_errors), (sheets, css_errors))) = rayon::join(
         || Strings::load(&root, &config),
-        || rayon::join(|| content::load(&root, &config, options.drafts), || assets::stylesheets(&root, &config)),
+        || {
+            rayon::join(
+                || content::load(&root, &config, options.drafts),
+                || assets::stylesheets(&root, &config),
+            )
+        },
     );
     diagnostics.extend(string_errors);
     diagnostics.extend(content_errors);
@@ -90,18 +146,24 @@ pub fn build(options: &Options) -> Outcome {
     let statics = assets::static_files(&root, &config);
     let css_urls = Arc::new(assets::stylesheet_urls(&config, &sheets));
 
+    let stages = Stages::new(started);
+    stages.end("load");
     // Resolve.
     let (site, resolve_errors) = Site::resolve(root, config, strings, content);
     diagnostics.extend(resolve_errors);
     let site = Arc::new(site);
-    let templates = templates::load(&site, &css_urls).map_err(|errors| diagnostics.extend(errors)).ok();
+    let templates = templates::load(&site, &css_urls)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok();
     if let Some(templates) = &templates {
         diagnostics.extend(render::check_templates(&site, templates));
     }
 
+    stages.end("resolve");
     // Render: Markdown first, for every page, so that all broken links are reported together.
     let (rendered, markdown_errors) = render::markdown(&site);
     diagnostics.extend(markdown_errors);
+    stages.end("markdown");
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
         return Outcome::failed(diagnostics);
     };
@@ -111,8 +173,11 @@ pub fn build(options: &Options) -> Outcome {
         Ok(staging) => staging,
         Err(err) => {
             diagnostics.push(
-                Diagnostic::error(Stage::Output, format!("cannot create a folder beside {}: {err}", output.display()))
-                    .with_help("check that the folder above the output folder exists and is writable"),
+                Diagnostic::error(
+                    Stage::Output,
+                    format!("cannot create a folder beside {}: {err}", output.display()),
+                )
+                .with_help("check that the folder above the output folder exists and is writable"),
             );
             return Outcome::failed(diagnostics);
         }
@@ -120,17 +185,25 @@ pub fn build(options: &Options) -> Outcome {
     let shared = Shared::new(&site);
     let (per_language, page_errors) = render::pages(&site, &templates, &shared, rendered, &staging);
     diagnostics.extend(page_errors);
-    diagnostics.extend(render::site_files(&site, &templates, &shared, &sheets, &statics, &staging));
+    stages.end("pages");
+    diagnostics.extend(render::site_files(
+        &site, &templates, &shared, &sheets, &statics, &staging,
+    ));
+    stages.end("site files");
     if diagnostics.has_errors() {
         return Outcome::failed(diagnostics);
     }
     if let Err(err) = staging.commit() {
         diagnostics.push(
-            Diagnostic::error(Stage::Output, format!("cannot replace {}: {err}", output.display()))
-                .with_help("close any program using files in the output folder and build again"),
+            Diagnostic::error(
+                Stage::Output,
+                format!("cannot replace {}: {err}", output.display()),
+            )
+            .with_help("close any program using files in the output folder and build again"),
         );
         return Outcome::failed(diagnostics);
     }
+    stages.end("swap");
     let pages = site
         .config
         .languages
@@ -138,8 +211,17 @@ pub fn build(options: &Options) -> Outcome {
         .zip(per_language)
         .map(|(l, n)| (l.code.clone(), n))
         .collect();
-    let summary = Summary { pages, output, elapsed: started.elapsed(), report: Report::new(&site) };
-    Outcome { diagnostics: diagnostics.into_sorted(), summary: Some(summary) }
+    let summary = Summary {
+        pages,
+        output,
+        elapsed: started.elapsed(),
+        stages: stages.into_inner(),
+        report: Report::new(&site),
+    };
+    Outcome {
+        diagnostics: diagnostics.into_sorted(),
+        summary: Some(summary),
+    }
 }
 
 /// The output folder is replaced wholesale, so it must not be the site itself or hold it.
@@ -147,12 +229,21 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
     let (root, output) = (absolute(root), absolute(output));
     let root = root.canonicalize().unwrap_or(root);
-    let output = output.parent().and_then(|p| p.canonicalize().ok()).and_then(|p| output.file_name().map(|n| p.join(n))).unwrap_or(output);
-    let protected = ["content", "themes", "static", "i18n"].iter().any(|d| output.starts_with(root.join(d)));
+    let output = output
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .and_then(|p| output.file_name().map(|n| p.join(n)))
+        .unwrap_or(output);
+    let protected = ["content", "themes", "static", "i18n"]
+        .iter()
+        .any(|d| output.starts_with(root.join(d)));
     if root.starts_with(&output) || protected {
         return Err(Diagnostic::error(
             Stage::Output,
-            format!("the output folder {} would replace the site's own files", output.display()),
+            format!(
+                "the output folder {} would replace the site's own files",
+                output.display()
+            ),
         )
         .with_help("choose an output folder of its own, such as output/ (the default)"));
     }

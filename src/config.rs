@@ -147,7 +147,10 @@ impl Config {
                 ));
                 continue;
             }
-            if languages.iter().any(|l| l.code.eq_ignore_ascii_case(&lang.code)) {
+            if languages
+                .iter()
+                .any(|l| l.code.eq_ignore_ascii_case(&lang.code))
+            {
                 errors.push(problem(
                     &lang.code,
                     format!("language `{}` is listed twice", lang.code),
@@ -163,7 +166,9 @@ impl Config {
                 ));
             }
             languages.push(Language {
-                dir: lang.dir.unwrap_or_else(|| Direction::default_for(&lang.code)),
+                dir: lang
+                    .dir
+                    .unwrap_or_else(|| Direction::default_for(&lang.code)),
                 prefix: String::new(),
                 code: lang.code,
                 name: lang.name,
@@ -181,7 +186,10 @@ impl Config {
                     "default_language `{}` is not one of the languages",
                     raw.default_language
                 ),
-                &format!("add it to languages, or choose one of: {}", known.join(", ")),
+                &format!(
+                    "add it to languages, or choose one of: {}",
+                    known.join(", ")
+                ),
             ));
             return Err(errors);
         };
@@ -279,7 +287,9 @@ mod tests {
 
     #[test]
     fn direction_defaults_from_the_code() {
-        for rtl in ["ar", "fa-AF", "ur", "ps", "ckb", "he", "yi", "dv", "sd", "ug", "pa-Arab", "ku-arab"] {
+        for rtl in [
+            "ar", "fa-AF", "ur", "ps", "ckb", "he", "yi", "dv", "sd", "ug", "pa-Arab", "ku-arab",
+        ] {
             assert_eq!(Direction::default_for(rtl), Direction::Rtl, "{rtl}");
         }
         for ltr in ["en", "pa", "zh-Hant", "pt-BR", "ti", "arn"] {

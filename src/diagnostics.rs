@@ -67,7 +67,9 @@ impl Diagnostic {
     /// Points at `line:col` of `file`, quoting that line of `source` when it exists.
     pub fn at(mut self, file: &str, source: Option<&str>, line: usize, col: usize) -> Self {
         let line = line.max(1);
-        self.source_line = source.and_then(|s| s.lines().nth(line - 1)).map(str::to_owned);
+        self.source_line = source
+            .and_then(|s| s.lines().nth(line - 1))
+            .map(str::to_owned);
         self.span = Some(Span {
             file: file.to_owned(),
             line,
@@ -125,7 +127,10 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad}--> {}:{}:{}", span.file, span.line, span.col)?;
             if let Some(text) = &self.source_line {
                 // Tabs would shift the caret; show them as one space so it lines up.
-                let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+                let shown: String = text
+                    .chars()
+                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .collect();
                 let caret_pad = " ".repeat(span.col.saturating_sub(1));
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{} | {shown}", span.line)?;
@@ -173,9 +178,8 @@ impl Diagnostics {
     /// Sorts by file and position and drops exact repeats (a template error hit by thousands
     /// of pages is one problem to fix, not thousands).
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (a.span.as_ref(), &a.message).cmp(&(b.span.as_ref(), &b.message))
-        });
+        self.items
+            .sort_by(|a, b| (a.span.as_ref(), &a.message).cmp(&(b.span.as_ref(), &b.message)));
         self.items.dedup();
         self.items
     }

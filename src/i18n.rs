@@ -31,14 +31,25 @@ impl Strings {
         let mut tables = vec![HashMap::new(); config.languages.len()];
         let theme_dir = format!("themes/{}/i18n", config.theme);
         for dir in [theme_dir.as_str(), "i18n"] {
-            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
             let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
             files.sort();
             for path in files {
-                let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+                let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                    continue;
+                };
                 let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-                let Some(lang) = config.find_language(stem).filter(|_| is_yaml) else { continue };
-                let file = format!("{dir}/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+                let Some(lang) = config.find_language(stem).filter(|_| is_yaml) else {
+                    continue;
+                };
+                let file = format!(
+                    "{dir}/{}",
+                    path.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                );
                 match read_table(&path, &file) {
                     Ok(table) => tables[lang].extend(table),
                     Err(d) => diagnostics.push(d),
@@ -115,16 +126,25 @@ fn read_table(path: &Path, file: &str) -> Result<HashMap<String, String>, Diagno
     .parse()?;
     let mut table = HashMap::new();
     flatten("", &value, &mut table).map_err(|key| {
-        let (line, col) = crate::diagnostics::find_line(&text, key.rsplit('.').next().unwrap_or(&key)).unwrap_or((1, 1));
-        Diagnostic::error(Stage::Config, format!("the value of `{key}` in {file} is not text"))
-            .at(file, Some(&text), line, col)
-            .with_help("every entry is `key: text`; put text in quotes if it starts with a symbol")
+        let (line, col) =
+            crate::diagnostics::find_line(&text, key.rsplit('.').next().unwrap_or(&key))
+                .unwrap_or((1, 1));
+        Diagnostic::error(
+            Stage::Config,
+            format!("the value of `{key}` in {file} is not text"),
+        )
+        .at(file, Some(&text), line, col)
+        .with_help("every entry is `key: text`; put text in quotes if it starts with a symbol")
     })?;
     Ok(table)
 }
 
 /// Nested maps become dotted keys (`callout: {note: …}` is `callout.note`).
-fn flatten(prefix: &str, value: &serde_yaml::Value, out: &mut HashMap<String, String>) -> Result<(), String> {
+fn flatten(
+    prefix: &str,
+    value: &serde_yaml::Value,
+    out: &mut HashMap<String, String>,
+) -> Result<(), String> {
     use serde_yaml::Value;
     match value {
         Value::Mapping(map) => {
@@ -135,7 +155,11 @@ fn flatten(prefix: &str, value: &serde_yaml::Value, out: &mut HashMap<String, St
                     Value::Bool(b) => b.to_string(),
                     _ => return Err(prefix.to_owned()),
                 };
-                let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out)?;
             }
             Ok(())

@@ -46,7 +46,10 @@ pub struct InternalLink<'a> {
 }
 
 /// `None` when `target` is not an `@/` link; `Err` with the reason when it is malformed.
-pub fn parse_internal<'a>(target: &'a str, config: &Config) -> Option<Result<InternalLink<'a>, String>> {
+pub fn parse_internal<'a>(
+    target: &'a str,
+    config: &Config,
+) -> Option<Result<InternalLink<'a>, String>> {
     let rest = target.strip_prefix("@/")?;
     let (path, anchor) = match rest.split_once('#') {
         Some((p, a)) => (p, Some(a)),
@@ -54,7 +57,11 @@ pub fn parse_internal<'a>(target: &'a str, config: &Config) -> Option<Result<Int
     };
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let parsed = match file_name::parse(name, config) {
-        None => return Some(Err(format!("`{target}` does not name a Markdown file (it must end in .md)"))),
+        None => {
+            return Some(Err(format!(
+                "`{target}` does not name a Markdown file (it must end in .md)"
+            )));
+        }
         Some(Err(message)) => return Some(Err(message)),
         Some(Ok(parsed)) => parsed,
     };
@@ -63,7 +70,11 @@ pub fn parse_internal<'a>(target: &'a str, config: &Config) -> Option<Result<Int
         Role::Bundle => "index.md".to_owned(),
         Role::Page => format!("{}.md", parsed.stem),
     };
-    let key = if dir.is_empty() { file } else { format!("{dir}/{file}") };
+    let key = if dir.is_empty() {
+        file
+    } else {
+        format!("{dir}/{file}")
+    };
     let explicit = name.matches('.').count() > 1 && parsed.stem != name.trim_end_matches(".md");
     Some(Ok(InternalLink {
         key,
@@ -75,9 +86,12 @@ pub fn parse_internal<'a>(target: &'a str, config: &Config) -> Option<Result<Int
 /// True for URLs that name a scheme or a host, which links leave alone.
 pub fn is_external(url: &str) -> bool {
     url.starts_with("//")
-        || url
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)))
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        })
 }
 
 /// A relative link (`diagram.png`, `./a/b.pdf`) that a page bundle's asset may satisfy.
@@ -100,11 +114,24 @@ mod tests {
         let parse = |t| parse_internal(t, &c).and_then(Result::ok);
         assert_eq!(
             parse("@/guidance/registration.md#step-1"),
-            Some(InternalLink { key: "guidance/registration.md".into(), lang: None, anchor: Some("step-1") })
+            Some(InternalLink {
+                key: "guidance/registration.md".into(),
+                lang: None,
+                anchor: Some("step-1")
+            })
         );
-        assert_eq!(parse("@/guidance/registration.ar.md").map(|l| l.lang), Some(Some(1)));
-        assert_eq!(parse("@/guidance/_index.md").map(|l| l.key), Some("guidance/_index.md".into()));
-        assert_eq!(parse("@/_index.md").map(|l| l.key), Some("_index.md".into()));
+        assert_eq!(
+            parse("@/guidance/registration.ar.md").map(|l| l.lang),
+            Some(Some(1))
+        );
+        assert_eq!(
+            parse("@/guidance/_index.md").map(|l| l.key),
+            Some("guidance/_index.md".into())
+        );
+        assert_eq!(
+            parse("@/_index.md").map(|l| l.key),
+            Some("_index.md".into())
+        );
         assert!(parse_internal("https://x.org", &c).is_none());
         assert!(parse_internal("@/guidance/x.de.md", &c).is_some_and(|r| r.is_err()));
     }

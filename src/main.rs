@@ -36,18 +36,30 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { output, drafts, report } => {
-            let outcome = build::build(&Options { root: cli.root, output, drafts });
+        Command::Build {
+            output,
+            drafts,
+            report,
+        } => {
+            let outcome = build::build(&Options {
+                root: cli.root,
+                output,
+                drafts,
+            });
             for diagnostic in &outcome.diagnostics {
                 eprintln!("{diagnostic}");
             }
             let Some(summary) = outcome.summary else {
                 let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!("Build failed with {errors} error{}; output/ was left as it was.", if errors == 1 { "" } else { "s" });
+                eprintln!(
+                    "Build failed with {errors} error{}; output/ was left as it was.",
+                    if errors == 1 { "" } else { "s" }
+                );
                 return ExitCode::from(1);
             };
             println!("{}", summary.line());
             if report {
+                println!("{}", summary.stage_line());
                 print!("{}", summary.report);
             }
             ExitCode::SUCCESS

@@ -38,14 +38,23 @@ impl Report {
                 let mut report = LanguageReport {
                     code: language.code.clone(),
                     name: language.name.clone(),
-                    missing_strings: missing_strings.remove(&lang).unwrap_or_default().into_iter().collect(),
+                    missing_strings: missing_strings
+                        .remove(&lang)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect(),
                     ..LanguageReport::default()
                 };
                 for key in &keys {
                     let versions = &site.groups[*key];
                     match (versions[default], versions[lang]) {
-                        (Some(source), None) => report.missing_pages.push(site.pages[source].file.clone()),
-                        (_, Some(version)) if site.pages[version].front.translation == Some(TranslationStatus::Draft) => {
+                        (Some(source), None) => {
+                            report.missing_pages.push(site.pages[source].file.clone())
+                        }
+                        (_, Some(version))
+                            if site.pages[version].front.translation
+                                == Some(TranslationStatus::Draft) =>
+                        {
                             report.draft_pages.push(site.pages[version].file.clone());
                         }
                         _ => {}

@@ -58,7 +58,9 @@ impl Site {
         let languages = config.languages.len();
         let mut groups: HashMap<String, Vec<Option<PageId>>> = HashMap::new();
         for (id, page) in pages.iter().enumerate() {
-            groups.entry(page.key.clone()).or_insert_with(|| vec![None; languages])[page.lang] = Some(id);
+            groups
+                .entry(page.key.clone())
+                .or_insert_with(|| vec![None; languages])[page.lang] = Some(id);
         }
         for dir in &content.folders_without_index {
             diagnostics.push(
@@ -97,7 +99,9 @@ impl Site {
     }
 
     pub fn versions(&self, id: PageId) -> &[Option<PageId>] {
-        self.groups.get(&self.pages[id].key).map_or(&[], Vec::as_slice)
+        self.groups
+            .get(&self.pages[id].key)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn url(&self, id: PageId) -> String {
@@ -120,7 +124,11 @@ impl Site {
             let prefix = &self.config.language(page.lang).prefix;
             let (path, slug) = match page.kind {
                 PageKind::Section => {
-                    let dir = if page.dir.is_empty() { String::new() } else { format!("{}/", page.dir) };
+                    let dir = if page.dir.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}/", page.dir)
+                    };
                     let slug = page.dir.rsplit('/').next().unwrap_or("").to_owned();
                     (format!("{prefix}{dir}"), slug)
                 }
@@ -129,14 +137,29 @@ impl Site {
                     // all versions of a page share one path.
                     let inherited = self.groups[&page.key][default]
                         .and_then(|d| self.pages[d].front.slug.clone());
-                    let slug = page.front.slug.clone().or(inherited).unwrap_or_else(|| page.file_slug.clone());
+                    let slug = page
+                        .front
+                        .slug
+                        .clone()
+                        .or(inherited)
+                        .unwrap_or_else(|| page.file_slug.clone());
                     if let Err(problem) = links::check_slug(&slug) {
                         diagnostics.push(
-                            page.error_at_key(Stage::Content, "slug", format!("the slug `{slug}` {problem}"))
-                                .with_help("use letters, digits and hyphens, such as registering-without-id"),
+                            page.error_at_key(
+                                Stage::Content,
+                                "slug",
+                                format!("the slug `{slug}` {problem}"),
+                            )
+                            .with_help(
+                                "use letters, digits and hyphens, such as registering-without-id",
+                            ),
                         );
                     }
-                    let dir = if page.dir.is_empty() { String::new() } else { format!("{}/", page.dir) };
+                    let dir = if page.dir.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}/", page.dir)
+                    };
                     (format!("{prefix}{dir}{slug}/"), slug)
                 }
             };
@@ -162,11 +185,19 @@ impl Site {
             PageKind::Section => Some(page.dir.rsplit_once('/').map_or("", |(d, _)| d)),
         };
         while let Some(d) = dir {
-            let key = if d.is_empty() { "_index.md".to_owned() } else { format!("{d}/_index.md") };
+            let key = if d.is_empty() {
+                "_index.md".to_owned()
+            } else {
+                format!("{d}/_index.md")
+            };
             if self.groups.contains_key(&key) {
                 return Some(key);
             }
-            dir = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or("", |(p, _)| p)) };
+            dir = if d.is_empty() {
+                None
+            } else {
+                Some(d.rsplit_once('/').map_or("", |(p, _)| p))
+            };
         }
         None
     }
@@ -203,7 +234,9 @@ impl Site {
             self.places[id].ancestors = ancestors;
             let Some(parent) = parent else { continue };
             match self.pages[id].kind {
-                PageKind::Page if self.pages[parent].lang == lang => self.places[parent].pages.push(id),
+                PageKind::Page if self.pages[parent].lang == lang => {
+                    self.places[parent].pages.push(id)
+                }
                 PageKind::Page => {}
                 PageKind::Section => {
                     // A section lists its subsections in its own language, or in the default
@@ -211,7 +244,11 @@ impl Site {
                     let parent_key = self.pages[parent].key.clone();
                     for version in self.groups[&parent_key].clone().into_iter().flatten() {
                         let plang = self.pages[version].lang;
-                        let listed = if plang == lang { true } else { lang == default && self.groups[&self.pages[id].key][plang].is_none() };
+                        let listed = if plang == lang {
+                            true
+                        } else {
+                            lang == default && self.groups[&self.pages[id].key][plang].is_none()
+                        };
                         if listed {
                             self.places[version].subsections.push(id);
                         }
@@ -221,8 +258,16 @@ impl Site {
         }
         let order = |pages: &[Page], a: &PageId, b: &PageId| {
             let (a, b) = (&pages[*a], &pages[*b]);
-            (a.front.weight.unwrap_or(i64::MAX), a.front.title.to_lowercase(), &a.key)
-                .cmp(&(b.front.weight.unwrap_or(i64::MAX), b.front.title.to_lowercase(), &b.key))
+            (
+                a.front.weight.unwrap_or(i64::MAX),
+                a.front.title.to_lowercase(),
+                &a.key,
+            )
+                .cmp(&(
+                    b.front.weight.unwrap_or(i64::MAX),
+                    b.front.title.to_lowercase(),
+                    &b.key,
+                ))
         };
         for id in 0..self.pages.len() {
             let mut children = std::mem::take(&mut self.places[id].pages);
@@ -267,12 +312,19 @@ impl Site {
         };
         for (id, page) in self.pages.iter().enumerate() {
             let path = &self.places[id].path;
-            let line_key = if page.front.slug.is_some() { "slug" } else { "title" };
+            let line_key = if page.front.slug.is_some() {
+                "slug"
+            } else {
+                "title"
+            };
             claim(format!("{path}index.html"), page.file.clone(), &|first| {
                 page.error_at_key(
                     Stage::Content,
                     line_key,
-                    format!("{} and {first} would both be published at /{path}", page.file),
+                    format!(
+                        "{} and {first} would both be published at /{path}",
+                        page.file
+                    ),
                 )
                 .with_help("give one of them a different `slug:` or file name")
             });
@@ -283,7 +335,10 @@ impl Site {
                 page.error_at_key(
                     Stage::Content,
                     "aliases",
-                    format!("the alias /{path} of {} is already taken by {first}", page.file),
+                    format!(
+                        "the alias /{path} of {} is already taken by {first}",
+                        page.file
+                    ),
                 )
                 .with_help("remove the alias, or change the other page's address")
             });
@@ -292,7 +347,10 @@ impl Site {
             claim(path.clone(), format!("content/{}", asset.rel), &|first| {
                 Diagnostic::error(
                     Stage::Content,
-                    format!("content/{} and {first} would both be published at /{path}", asset.rel),
+                    format!(
+                        "content/{} and {first} would both be published at /{path}",
+                        asset.rel
+                    ),
                 )
                 .at(&format!("content/{}", asset.rel), None, 1, 1)
                 .with_help("rename one of the two files")

@@ -18,15 +18,19 @@ pub fn decode(bytes: &[u8], file: &str, stage: Stage) -> Result<String, Diagnost
                 .nth(line - 1)
                 .unwrap_or("")
                 .to_owned();
-            return Err(Diagnostic::error(
-                stage,
-                "this file is not valid UTF-8 text".to_string(),
-            )
-            .at(file, Some(&line_text_as_source(line, &line_text)), line, col)
-            .with_help(
-                "save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8); \
+            return Err(
+                Diagnostic::error(stage, "this file is not valid UTF-8 text".to_string())
+                    .at(
+                        file,
+                        Some(&line_text_as_source(line, &line_text)),
+                        line,
+                        col,
+                    )
+                    .with_help(
+                        "save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8); \
                  the character at this place is garbled",
-            ));
+                    ),
+            );
         }
     };
     Ok(normalize_line_ends(text))
@@ -53,7 +57,11 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_removed() {
-        let text = decode(b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n", "a.md", Stage::Content);
+        let text = decode(
+            b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n",
+            "a.md",
+            Stage::Content,
+        );
         assert_eq!(text.ok().as_deref(), Some("---\ntitle: x\n---\n"));
     }
 

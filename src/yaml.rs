@@ -39,12 +39,8 @@ impl Document<'_> {
         if let Some(path) = path {
             message = format!("{message} (at `{path}`)");
         }
-        let mut diagnostic = Diagnostic::error(self.stage, message).at(
-            self.file,
-            Some(self.file_source),
-            line,
-            col,
-        );
+        let mut diagnostic =
+            Diagnostic::error(self.stage, message).at(self.file, Some(self.file_source), line, col);
         if let Some(help) = help {
             diagnostic = diagnostic.with_help(help);
         }
@@ -53,7 +49,11 @@ impl Document<'_> {
 
     fn explain(&self, raw: &str, line: usize) -> (String, Option<String>) {
         let what = self.what;
-        let line_text = self.file_source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let line_text = self
+            .file_source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("");
         if let Some(rest) = raw.strip_prefix("unknown field ") {
             let (field, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
             let valid = expected
@@ -77,7 +77,9 @@ impl Document<'_> {
         if line_text.starts_with('\t') || raw.contains("tab") {
             return (
                 format!("{what} is not valid YAML: {raw}"),
-                Some("YAML does not allow tabs for indentation: replace the tab with spaces".into()),
+                Some(
+                    "YAML does not allow tabs for indentation: replace the tab with spaces".into(),
+                ),
             );
         }
         if raw.starts_with("invalid type") || raw.starts_with("invalid value") {
@@ -130,14 +132,24 @@ mod tests {
         let src = "title: x\ntitel: y\n";
         let err = doc(src).parse::<Sample>().unwrap_err();
         assert_eq!(err.span.as_ref().map(|s| s.line), Some(2));
-        assert!(err.message.contains("unknown key `titel`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown key `titel`"),
+            "{}",
+            err.message
+        );
         assert!(err.help.unwrap_or_default().contains("title, weight"));
     }
 
     #[test]
     fn wrong_type_points_at_the_value() {
-        let err = doc("title: x\nweight: heavy\n").parse::<Sample>().unwrap_err();
+        let err = doc("title: x\nweight: heavy\n")
+            .parse::<Sample>()
+            .unwrap_err();
         assert_eq!(err.span.map(|s| s.line), Some(2));
-        assert!(err.message.contains("wrong kind of value"), "{}", err.message);
+        assert!(
+            err.message.contains("wrong kind of value"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -27,6 +27,42 @@ fn tables_render() {
 }
 
 #[test]
+fn aligned_columns_use_classes_not_inline_styles() {
+    // A strict Content-Security-Policy blocks style attributes, so alignment must be a class.
+    let doc = features();
+    assert_eq!(
+        doc.attrs(".content table thead th", "class"),
+        ["align-left", "align-right"]
+    );
+    assert_eq!(
+        doc.count(".content [style]"),
+        0,
+        "no inline style left in the content"
+    );
+}
+
+#[test]
+fn footnote_ids_cannot_clash_with_heading_ids() {
+    let site = Site::en();
+    site.write(
+        "content/notes.md",
+        md(
+            "title: Notes",
+            "## 1\n\nA claim.[^1]\n\n[^1]: The source.\n",
+        ),
+    );
+    let doc = site.build_ok().html("notes/index.html");
+    let ids = doc.attrs("[id]", "id");
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
+    let href = doc.attr(".content sup a", "href");
+    assert!(
+        doc.exists(&format!("[id='{}']", &href[1..])),
+        "footnote target {href} missing"
+    );
+}
+
+#[test]
 fn strikethrough_renders() {
     let doc = features();
     let struck: Vec<String> = [doc.texts(".content del"), doc.texts(".content s")].concat();

@@ -72,11 +72,21 @@ mod tests {
         let parsed = |n: &str| parse(n, &c).and_then(Result::ok);
         assert_eq!(
             parsed("registration.ar.md"),
-            Some(MarkdownName { role: Role::Page, stem: "registration".into(), lang: 1 })
+            Some(MarkdownName {
+                role: Role::Page,
+                stem: "registration".into(),
+                lang: 1
+            })
         );
-        assert_eq!(parsed("_index.zh-hant.md").map(|n| (n.role, n.lang)), Some((Role::Section, 2)));
+        assert_eq!(
+            parsed("_index.zh-hant.md").map(|n| (n.role, n.lang)),
+            Some((Role::Section, 2))
+        );
         assert_eq!(parsed("index.md").map(|n| n.role), Some(Role::Bundle));
-        assert_eq!(parsed("nhs.england.md").map(|n| n.stem), Some("nhs.england".into()));
+        assert_eq!(
+            parsed("nhs.england.md").map(|n| n.stem),
+            Some("nhs.england".into())
+        );
         assert_eq!(parsed("v1.2.md").map(|n| n.stem), Some("v1.2".into()));
         assert!(parse("logo.png", &c).is_none());
     }
@@ -84,7 +94,9 @@ mod tests {
     #[test]
     fn unconfigured_language_is_an_error() {
         let c = config();
-        let err = parse("registration.de.md", &c).and_then(Result::err).unwrap_or_default();
+        let err = parse("registration.de.md", &c)
+            .and_then(Result::err)
+            .unwrap_or_default();
         assert!(err.contains("en, ar, zh-Hant"), "{err}");
     }
 }

@@ -20,8 +20,14 @@ pub struct Date(String);
 impl Date {
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
-        let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-        let date_ok = b.len() >= 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10);
+        let digits =
+            |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+        let date_ok = b.len() >= 10
+            && digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10);
         if !date_ok {
             return None;
         }
@@ -128,7 +134,12 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let yaml_start = first_line.len() + 1;
     let mut offset = yaml_start;
     let mut closing = None;
-    for (index, line) in text.get(yaml_start..).unwrap_or("").split_inclusive('\n').enumerate() {
+    for (index, line) in text
+        .get(yaml_start..)
+        .unwrap_or("")
+        .split_inclusive('\n')
+        .enumerate()
+    {
         if is_fence(line) {
             closing = Some((offset, offset + line.len(), index + 2));
             break;
@@ -145,9 +156,13 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     };
     let yaml = &text[yaml_start.min(yaml_end)..yaml_end];
     if yaml.trim().is_empty() {
-        return Err(Diagnostic::error(Stage::Content, "the front matter is empty")
-            .at(file, Some(text), 1, 1)
-            .with_help("every page needs at least a title: add `title: …` between the `---` lines"));
+        return Err(
+            Diagnostic::error(Stage::Content, "the front matter is empty")
+                .at(file, Some(text), 1, 1)
+                .with_help(
+                    "every page needs at least a title: add `title: …` between the `---` lines",
+                ),
+        );
     }
     let front = Document {
         file,
@@ -203,7 +218,10 @@ mod tests {
         assert!(Date::parse("2024-13-01").is_none());
         assert!(Date::parse("May 2024").is_none());
         let date = Date::parse("2024-05-01T09:30:00+01:00");
-        assert_eq!(date.map(|d| d.to_rfc3339()).as_deref(), Some("2024-05-01T09:30:00+01:00"));
+        assert_eq!(
+            date.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2024-05-01T09:30:00+01:00")
+        );
         assert_eq!(
             Date::parse("2024-05-01").map(|d| d.to_rfc3339()).as_deref(),
             Some("2024-05-01T00:00:00Z")

@@ -109,8 +109,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error(Stage::Content, format!("there is no {CONTENT_DIR}/ folder in {}", root.display()))
-                .with_help("create content/_index.md for the home page"),
+            Diagnostic::error(
+                Stage::Content,
+                format!("there is no {CONTENT_DIR}/ folder in {}", root.display()),
+            )
+            .with_help("create content/_index.md for the home page"),
         );
         return (Content::default(), diagnostics);
     }
@@ -124,23 +127,43 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                diagnostics.push(Diagnostic::error(Stage::Content, format!("cannot read {err}")));
+                diagnostics.push(Diagnostic::error(
+                    Stage::Content,
+                    format!("cannot read {err}"),
+                ));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&content_dir) else { continue };
-        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            diagnostics.push(Diagnostic::error(
-                Stage::Content,
-                format!("the file name {} is not valid Unicode", entry.path().display()),
-            ).with_help("rename the file using letters, digits and hyphens"));
+        let Ok(rel) = entry.path().strip_prefix(&content_dir) else {
             continue;
         };
-        let (dir, name) = rel.rsplit_once('/').map_or((String::new(), rel.clone()), |(d, n)| (d.to_owned(), n.to_owned()));
-        entries.push(Entry { path: entry.path().to_owned(), rel, dir, name });
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    Stage::Content,
+                    format!(
+                        "the file name {} is not valid Unicode",
+                        entry.path().display()
+                    ),
+                )
+                .with_help("rename the file using letters, digits and hyphens"),
+            );
+            continue;
+        };
+        let (dir, name) = rel
+            .rsplit_once('/')
+            .map_or((String::new(), rel.clone()), |(d, n)| {
+                (d.to_owned(), n.to_owned())
+            });
+        entries.push(Entry {
+            path: entry.path().to_owned(),
+            rel,
+            dir,
+            name,
+        });
     }
 
     // A folder with `index.md` and no `_index.md` is a page bundle: everything in it belongs to
@@ -164,7 +187,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         diagnostics.push(
             Diagnostic::error(
                 Stage::Content,
-                format!("content/{dir}/ has both _index.md (a section) and index.md (a page bundle)"),
+                format!(
+                    "content/{dir}/ has both _index.md (a section) and index.md (a page bundle)"
+                ),
             )
             .at(&format!("{CONTENT_DIR}/{dir}/index.md"), None, 1, 1)
             .with_help("rename index.md to describe the page, or remove _index.md"),
@@ -231,7 +256,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     (content, diagnostics)
 }
 
-fn load_page(entry: Entry, name: file_name::MarkdownName, drafts: bool) -> Result<Option<Page>, Diagnostic> {
+fn load_page(
+    entry: Entry,
+    name: file_name::MarkdownName,
+    drafts: bool,
+) -> Result<Option<Page>, Diagnostic> {
     let file = format!("{CONTENT_DIR}/{}", entry.rel);
     let bytes = std::fs::read(&entry.path)
         .map_err(|err| Diagnostic::error(Stage::Content, format!("cannot read {file}: {err}")))?;
@@ -244,16 +273,34 @@ fn load_page(entry: Entry, name: file_name::MarkdownName, drafts: bool) -> Resul
     let (kind, key, dir, file_slug, bundle_dir) = match name.role {
         Role::Section => {
             let key = join(&entry.dir, "_index.md");
-            (PageKind::Section, key, entry.dir.clone(), String::new(), None)
+            (
+                PageKind::Section,
+                key,
+                entry.dir.clone(),
+                String::new(),
+                None,
+            )
         }
         Role::Bundle => {
             let (parent, folder) = entry.dir.rsplit_once('/').unwrap_or(("", &entry.dir));
             let key = join(&entry.dir, "index.md");
-            (PageKind::Page, key, parent.to_owned(), folder.to_owned(), Some(entry.dir.clone()))
+            (
+                PageKind::Page,
+                key,
+                parent.to_owned(),
+                folder.to_owned(),
+                Some(entry.dir.clone()),
+            )
         }
         Role::Page => {
             let key = join(&entry.dir, &format!("{}.md", name.stem));
-            (PageKind::Page, key, entry.dir.clone(), name.stem.clone(), None)
+            (
+                PageKind::Page,
+                key,
+                entry.dir.clone(),
+                name.stem.clone(),
+                None,
+            )
         }
     };
     Ok(Some(Page {
@@ -272,7 +319,11 @@ fn load_page(entry: Entry, name: file_name::MarkdownName, drafts: bool) -> Resul
 }
 
 fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") }
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// `page.md` and `page.en.md` (when en is the default) are the same page twice.

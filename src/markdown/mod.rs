@@ -65,12 +65,14 @@ struct Renderer<'s> {
     diagnostics: Vec<Diagnostic>,
     /// A link whose target was removed: its end tag must go too.
     dropped_link: bool,
+    /// A table with aligned columns, whose inline styles become classes.
+    aligned_table: bool,
 }
 
 pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
-    let bundle_url = site.pages[page].bundle_dir.as_ref().and_then(|_| {
+    let bundle_url = site.pages[page].bundle_dir.as_ref().map(|_| {
         let default = site.versions(page)[site.config.default_language].unwrap_or(page);
-        Some(site.url(default))
+        site.url(default)
     });
     let mut renderer = Renderer {
         site,
@@ -82,12 +84,24 @@ pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
         out: Rendered::default(),
         diagnostics: Vec::new(),
         dropped_link: false,
+        aligned_table: false,
     };
     let body = site.pages[page].body();
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let transformed = renderer.transform(events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, transformed.into_iter());
+    if renderer.aligned_table {
+        // A strict Content-Security-Policy blocks inline styles; themes style these classes.
+        for side in ["left", "center", "right"] {
+            html = html.replace(
+                &format!(" style=\"text-align: {side}\">"),
+                &format!(" class=\"align-{side}\">"),
+            );
+        }
+    }
     renderer.out.html = html;
     renderer.out.toc = nest(&renderer.headings);
     (renderer.out, renderer.diagnostics)
@@ -99,7 +113,12 @@ impl<'s> Renderer<'s> {
         let mut iter = events.into_iter();
         while let Some((event, range)) = iter.next() {
             match event {
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let mut inner = Vec::new();
                     let mut text = String::new();
                     for (event, range) in iter.by_ref() {
@@ -114,8 +133,14 @@ impl<'s> Renderer<'s> {
                     let base = id.map_or_else(|| slug::slugify(&text), |id| id.to_string());
                     let id = self.ids.unique(base);
                     self.out.ids.insert(id.clone());
-                    self.headings.push((level as u8, id.clone(), text.trim().to_owned()));
-                    out.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }));
+                    self.headings
+                        .push((level as u8, id.clone(), text.trim().to_owned()));
+                    out.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.into()),
+                        classes,
+                        attrs,
+                    }));
                     out.extend(inner);
                     out.push(Event::End(TagEnd::Heading(level)));
                 }
@@ -159,22 +184,55 @@ impl<'s> Renderer<'s> {
                 }
                 Some(Event::Html(clean.into()))
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                match self.rewrite_url(dest_url, &range) {
-                    Some(dest_url) => Some(Event::Start(Tag::Link { link_type, dest_url, title, id })),
-                    None => {
-                        self.dropped_link = true;
-                        None
-                    }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match self.rewrite_url(dest_url, &range) {
+                Some(dest_url) => Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })),
+                None => {
+                    self.dropped_link = true;
+                    None
                 }
+            },
+            Event::Start(Tag::Table(alignments)) => {
+                self.aligned_table |= alignments
+                    .iter()
+                    .any(|a| *a != pulldown_cmark::Alignment::None);
+                Some(Event::Start(Tag::Table(alignments)))
             }
+            // Footnote ids get a prefix so they cannot clash with heading ids ("1", "note").
+            Event::FootnoteReference(label) => {
+                Some(Event::FootnoteReference(format!("fn-{label}").into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(Event::Start(
+                Tag::FootnoteDefinition(format!("fn-{label}").into()),
+            )),
             Event::End(TagEnd::Link) if self.dropped_link => {
                 self.dropped_link = false;
                 None
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = self.rewrite_url(dest_url, &range).unwrap_or(CowStr::Borrowed(""));
-                Some(Event::Start(Tag::Image { link_type, dest_url, title, id }))
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self
+                    .rewrite_url(dest_url, &range)
+                    .unwrap_or(CowStr::Borrowed(""));
+                Some(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
             }
             other => Some(other),
         }
@@ -183,21 +241,33 @@ impl<'s> Renderer<'s> {
     /// Resolves `@/` links and bundle-relative paths; `None` drops a script URL.
     fn rewrite_url<'a>(&mut self, url: CowStr<'a>, range: &Range<usize>) -> Option<CowStr<'a>> {
         if sanitize::is_dangerous_url(&url) {
-            self.warn(range.start, format!("removed the link to `{url}`"), "links may not run scripts");
+            self.warn(
+                range.start,
+                format!("removed the link to `{url}`"),
+                "links may not run scripts",
+            );
             return None;
         }
         if let Some(parsed) = links::parse_internal(&url, &self.site.config) {
-            let at = self.body()[range.clone()].find("@/").map_or(range.start, |i| range.start + i);
+            let at = self.body()[range.clone()]
+                .find("@/")
+                .map_or(range.start, |i| range.start + i);
             return Some(match parsed {
                 Ok(link) => self.resolve(&url, link, at).into(),
                 Err(message) => {
-                    self.error(at, message, "link to a file under content/, such as @/guidance/registration.md");
+                    self.error(
+                        at,
+                        message,
+                        "link to a file under content/, such as @/guidance/registration.md",
+                    );
                     url
                 }
             });
         }
         match &self.bundle_url {
-            Some(base) if links::is_relative(&url) => Some(format!("{base}{}", url.trim_start_matches("./")).into()),
+            Some(base) if links::is_relative(&url) => {
+                Some(format!("{base}{}", url.trim_start_matches("./")).into())
+            }
             _ => Some(url),
         }
     }
@@ -213,15 +283,27 @@ impl<'s> Renderer<'s> {
             let help = if site.groups.contains_key(&link.key) {
                 "that page has no version in the language the link names".to_owned()
             } else {
-                format!("there is no content/{} (or it is a draft); check the path and spelling", link.key)
+                format!(
+                    "there is no content/{} (or it is a draft); check the path and spelling",
+                    link.key
+                )
             };
-            self.error(at, format!("broken link: `{url}` does not name a page"), &help);
+            self.error(
+                at,
+                format!("broken link: `{url}` does not name a page"),
+                &help,
+            );
             return String::from("#");
         };
         let mut href = site.url(target);
         if let Some(anchor) = link.anchor {
             let (line, col) = self.position(at);
-            self.out.anchors.push(AnchorRef { target, anchor: anchor.to_owned(), line, col });
+            self.out.anchors.push(AnchorRef {
+                target,
+                anchor: anchor.to_owned(),
+                line,
+                col,
+            });
             href.push('#');
             href.push_str(anchor);
         }
@@ -241,7 +323,9 @@ impl<'s> Renderer<'s> {
     fn diagnostic(&self, diagnostic: Diagnostic, offset: usize, help: &str) -> Diagnostic {
         let page = &self.site.pages[self.page];
         let (line, col) = self.position(offset);
-        diagnostic.at(&page.file, Some(&page.source), line, col).with_help(help)
+        diagnostic
+            .at(&page.file, Some(&page.source), line, col)
+            .with_help(help)
     }
 
     fn warn(&mut self, offset: usize, message: String, help: &str) {
@@ -276,7 +360,12 @@ fn nest(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
             }
             *i += 1;
             let children = take(headings, i, *level);
-            entries.push(TocEntry { level: *level, id: id.clone(), title: title.clone(), children });
+            entries.push(TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: title.clone(),
+                children,
+            });
         }
         entries
     }
@@ -297,7 +386,14 @@ mod tests {
         let h = |l: u8, id: &str| (l, id.to_owned(), id.to_owned());
         let toc = nest(&[h(2, "a"), h(3, "a1"), h(3, "a2"), h(2, "b"), h(4, "b1")]);
         assert_eq!(toc.len(), 2);
-        assert_eq!(toc[0].children.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
+        assert_eq!(
+            toc[0]
+                .children
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>(),
+            ["a1", "a2"]
+        );
         assert_eq!(toc[1].children[0].level, 4);
     }
 }

@@ -6,12 +6,26 @@
 //! This works tag by tag and keeps state between fragments.
 
 /// Elements removed with their start and end tags.
-const BLOCKED: [&str; 8] = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base"];
+const BLOCKED: [&str; 8] = [
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+];
 /// Of those, the ones whose content goes too (script source, iframe fallback).
 const DROP_CONTENT: [&str; 2] = ["script", "iframe"];
 const URL_ATTRIBUTES: [&str; 14] = [
-    "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
-    "srcset", "longdesc", "ping", "manifest", "usemap",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "srcset",
+    "longdesc",
+    "ping",
+    "manifest",
+    "usemap",
 ];
 
 #[derive(Default)]
@@ -133,7 +147,10 @@ fn decode_entities(value: &str) -> String {
             .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
             .map_or(rest.len(), |e| e + 1);
         let entity = &rest[1..end];
-        let decoded = if let Some(num) = entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
+        let decoded = if let Some(num) = entity
+            .strip_prefix("#x")
+            .or_else(|| entity.strip_prefix("#X"))
+        {
             u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
         } else if let Some(num) = entity.strip_prefix('#') {
             num.parse().ok().and_then(char::from_u32)
@@ -226,7 +243,8 @@ impl<'a> Tag<'a> {
                 Some(_) => {}
             }
             let attr_start = i;
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i]) {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i])
+            {
                 i += 1;
             }
             if i == attr_start {
@@ -253,7 +271,8 @@ impl<'a> Tag<'a> {
                     }
                     _ => {
                         let start = j;
-                        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>'
+                        {
                             j += 1;
                         }
                         value = &s[start..j];
@@ -261,7 +280,11 @@ impl<'a> Tag<'a> {
                 }
                 i = j;
             }
-            tag.attributes.push(Attribute { name, value, raw: &s[attr_start..i] });
+            tag.attributes.push(Attribute {
+                name,
+                value,
+                raw: &s[attr_start..i],
+            });
         }
     }
 }
@@ -289,7 +312,8 @@ mod tests {
 
     #[test]
     fn removes_handlers_and_script_urls_keeps_the_rest() {
-        let (out, removed) = clean(r#"<a href="javascript:alert(1)" class="x" onclick='go()'>t</a>"#);
+        let (out, removed) =
+            clean(r#"<a href="javascript:alert(1)" class="x" onclick='go()'>t</a>"#);
         assert_eq!(out, r#"<a class="x">t</a>"#);
         assert_eq!(removed.len(), 2);
         let (out, _) = clean(r#"<a href="jav&#x61;script&colon;x">t</a>"#);
@@ -310,7 +334,10 @@ mod tests {
     #[test]
     fn leaves_comments_and_plain_text() {
         let (out, removed) = clean("<!-- note --> 1 < 2 <details open><summary>S</summary>");
-        assert_eq!(out, "<!-- note --> 1 < 2 <details open><summary>S</summary>");
+        assert_eq!(
+            out,
+            "<!-- note --> 1 < 2 <details open><summary>S</summary>"
+        );
         assert!(removed.is_empty());
     }
 }

@@ -25,7 +25,11 @@ pub fn slugify(text: &str) -> String {
             pending_dash = true;
         }
     }
-    if slug.is_empty() { "section".to_owned() } else { slug }
+    if slug.is_empty() {
+        "section".to_owned()
+    } else {
+        slug
+    }
 }
 
 /// Hands out ids unique within one page.
@@ -52,7 +56,10 @@ mod tests {
 
     #[test]
     fn keeps_scripts_and_marks() {
-        assert_eq!(slugify("Step 1: Register the patient!"), "step-1-register-the-patient");
+        assert_eq!(
+            slugify("Step 1: Register the patient!"),
+            "step-1-register-the-patient"
+        );
         assert_eq!(slugify("التسجيل في العيادة"), "التسجيل-في-العيادة");
         assert_eq!(slugify("অধিকার"), "অধিকার");
         assert_eq!(slugify("ਰਜਿਸਟ੍ਰੇਸ਼ਨ"), "ਰਜਿਸਟ੍ਰੇਸ਼ਨ");

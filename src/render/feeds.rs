@@ -24,11 +24,20 @@ pub fn sitemap(site: &Site) -> String {
             for (lang, version) in versions.iter().enumerate() {
                 if let Some(v) = version {
                     let code = &site.config.language(lang).code;
-                    let _ = write!(out, "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", esc(code), esc(&site.permalink(*v)));
+                    let _ = write!(
+                        out,
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        esc(code),
+                        esc(&site.permalink(*v))
+                    );
                 }
             }
             let default = versions[site.config.default_language].unwrap_or(id);
-            let _ = write!(out, "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", esc(&site.permalink(default)));
+            let _ = write!(
+                out,
+                "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                esc(&site.permalink(default))
+            );
         }
         out.push_str("</url>\n");
     }
@@ -41,15 +50,32 @@ pub fn atom(site: &Site, lang: LangId) -> String {
     let config = &site.config;
     let language = config.language(lang);
     let mut dated: Vec<PageId> = (0..site.pages.len())
-        .filter(|&id| site.pages[id].lang == lang && !site.pages[id].is_section() && site.pages[id].front.date.is_some())
+        .filter(|&id| {
+            site.pages[id].lang == lang
+                && !site.pages[id].is_section()
+                && site.pages[id].front.date.is_some()
+        })
         .collect();
     let when = |id: &PageId| {
         let front = &site.pages[*id].front;
-        front.updated.as_ref().or(front.date.as_ref()).map(|d| d.to_rfc3339()).unwrap_or_default()
+        front
+            .updated
+            .as_ref()
+            .or(front.date.as_ref())
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default()
     };
-    dated.sort_by(|a, b| when(b).cmp(&when(a)).then_with(|| site.places[*a].path.cmp(&site.places[*b].path)));
+    dated.sort_by(|a, b| {
+        when(b)
+            .cmp(&when(a))
+            .then_with(|| site.places[*a].path.cmp(&site.places[*b].path))
+    });
     let home = config.permalink(&language.prefix);
-    let updated = dated.iter().map(when).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let updated = dated
+        .iter()
+        .map(when)
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
     let mut out = String::new();
     let _ = write!(
         out,
@@ -81,7 +107,10 @@ pub fn atom(site: &Site, lang: LangId) -> String {
 }
 
 pub fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.permalink("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.permalink("sitemap.xml")
+    )
 }
 
 /// A page at an old address that sends readers on to `target`.

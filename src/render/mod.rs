@@ -18,8 +18,10 @@ use crate::templates::context::Shared;
 /// Renders every page's Markdown, then checks `#anchor`s of `@/` links against the target
 /// pages' heading ids (known only once every page is rendered).
 pub fn markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let results: Vec<(Rendered, Vec<Diagnostic>)> =
-        (0..site.pages.len()).into_par_iter().map(|id| markdown::render(site, id)).collect();
+    let results: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| markdown::render(site, id))
+        .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for (r, d) in results {
@@ -31,17 +33,34 @@ pub fn markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
         for anchor in &r.anchors {
             if !rendered[anchor.target].ids.contains(&anchor.anchor) {
                 let target = &site.pages[anchor.target];
-                let mut known: Vec<&str> = rendered[anchor.target].ids.iter().map(String::as_str).collect();
+                let mut known: Vec<&str> = rendered[anchor.target]
+                    .ids
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
                 known.sort_unstable();
                 let help = if known.is_empty() {
-                    format!("{} has no headings to link to; remove `#{}`", target.file, anchor.anchor)
+                    format!(
+                        "{} has no headings to link to; remove `#{}`",
+                        target.file, anchor.anchor
+                    )
                 } else {
-                    format!("the headings of {} have the ids: {}", target.file, known.join(", "))
+                    format!(
+                        "the headings of {} have the ids: {}",
+                        target.file,
+                        known.join(", ")
+                    )
                 };
                 diagnostics.push(
-                    Diagnostic::error(Stage::Links, format!("broken link: {} has no heading `#{}`", target.file, anchor.anchor))
-                        .at(&page.file, Some(&page.source), anchor.line, anchor.col)
-                        .with_help(help),
+                    Diagnostic::error(
+                        Stage::Links,
+                        format!(
+                            "broken link: {} has no heading `#{}`",
+                            target.file, anchor.anchor
+                        ),
+                    )
+                    .at(&page.file, Some(&page.source), anchor.line, anchor.col)
+                    .with_help(help),
                 );
             }
         }
@@ -73,14 +92,30 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
         let available = templates.names().join(", ");
         if page.front.template.is_some() {
             missing.push(
-                page.error_at_key(Stage::Templates, "template", format!("there is no template `{name}` in themes/{}/templates/", site.config.theme))
-                    .with_help(format!("use one of: {available}")),
+                page.error_at_key(
+                    Stage::Templates,
+                    "template",
+                    format!(
+                        "there is no template `{name}` in themes/{}/templates/",
+                        site.config.theme
+                    ),
+                )
+                .with_help(format!("use one of: {available}")),
             );
         } else if !reported_defaults.contains(&name) {
             reported_defaults.push(name);
             missing.push(
-                Diagnostic::error(Stage::Templates, format!("the theme `{}` has no template `{name}`, needed by {} and others like it", site.config.theme, page.file))
-                    .with_help(format!("add themes/{}/templates/{name}; the theme has: {available}", site.config.theme)),
+                Diagnostic::error(
+                    Stage::Templates,
+                    format!(
+                        "the theme `{}` has no template `{name}`, needed by {} and others like it",
+                        site.config.theme, page.file
+                    ),
+                )
+                .with_help(format!(
+                    "add themes/{}/templates/{name}; the theme has: {available}",
+                    site.config.theme
+                )),
             );
         }
     }
@@ -88,17 +123,26 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
 }
 
 /// Renders and writes every page. Returns the number of pages written per language.
-pub fn pages(site: &Site, templates: &Templates, shared: &Shared, rendered: Vec<Rendered>, sink: &dyn Sink) -> (Vec<usize>, Vec<Diagnostic>) {
-    let outcomes: Vec<Result<(), (Diagnostic, PageId)>> = rendered
+pub fn pages(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    rendered: Vec<Rendered>,
+    sink: &dyn Sink,
+) -> (Vec<usize>, Vec<Diagnostic>) {
+    let outcomes: Vec<Result<(), Box<(Diagnostic, PageId)>>> = rendered
         .into_par_iter()
         .enumerate()
         .map(|(id, rendered)| {
             let context = shared.page(site, id, &rendered);
             drop(rendered);
             let mut html = Vec::with_capacity(32 * 1024);
-            templates.render(template_of(site, id), &context, &mut html).map_err(|d| (d, id))?;
+            templates
+                .render(template_of(site, id), &context, &mut html)
+                .map_err(|d| Box::new((d, id)))?;
             let path = format!("{}index.html", site.places[id].path);
-            sink.write(&path, &html).map_err(|err| (write_error(&path, &err), id))
+            sink.write(&path, &html)
+                .map_err(|err| Box::new((write_error(&path, &err), id)))
         })
         .collect();
     let mut per_language = vec![0; site.config.languages.len()];
@@ -106,7 +150,7 @@ pub fn pages(site: &Site, templates: &Templates, shared: &Shared, rendered: Vec<
     for (id, outcome) in outcomes.into_iter().enumerate() {
         match outcome {
             Ok(()) => per_language[site.pages[id].lang] += 1,
-            Err(failure) => failures.push(failure),
+            Err(failure) => failures.push(*failure),
         }
     }
     (per_language, group_failures(site, failures))
@@ -130,9 +174,16 @@ fn group_failures(site: &Site, failures: Vec<(Diagnostic, PageId)>) -> Vec<Diagn
     groups
         .into_iter()
         .map(|(diagnostic, id, count)| {
-            let others = if count > 1 { format!(" and {} other pages", count - 1) } else { String::new() };
+            let others = if count > 1 {
+                format!(" and {} other pages", count - 1)
+            } else {
+                String::new()
+            };
             let help = diagnostic.help.clone().unwrap_or_default();
-            diagnostic.with_help(format!("{help} (while rendering {}{others})", site.pages[id].file))
+            diagnostic.with_help(format!(
+                "{help} (while rendering {}{others})",
+                site.pages[id].file
+            ))
         })
         .collect()
 }
@@ -144,7 +195,27 @@ fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
 
 /// Everything that is not a page: stylesheets, static files and content assets, the 404 page,
 /// aliases, feeds, sitemap and robots.txt.
-pub fn site_files(site: &Site, templates: &Templates, shared: &Shared, sheets: &[Stylesheet], statics: &[(String, std::path::PathBuf)], sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn site_files(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    sheets: &[Stylesheet],
+    statics: &[(String, std::path::PathBuf)],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let not_found = if templates.has("404.html") {
+        let mut html = Vec::new();
+        if let Err(d) = templates.render(
+            "404.html",
+            &shared.base(site, site.config.default_language),
+            &mut html,
+        ) {
+            return vec![d];
+        }
+        html
+    } else {
+        feeds::plain_404(site).into_bytes()
+    };
     let mut diagnostics = Vec::new();
     let mut write = |path: &str, bytes: &[u8]| {
         if let Err(err) = sink.write(path, bytes) {
@@ -154,18 +225,6 @@ pub fn site_files(site: &Site, templates: &Templates, shared: &Shared, sheets: &
     for sheet in sheets {
         write(&sheet.path, &sheet.bytes);
     }
-    let not_found = if templates.has("404.html") {
-        let mut html = Vec::new();
-        match templates.render("404.html", &shared.base(site, site.config.default_language), &mut html) {
-            Ok(()) => html,
-            Err(d) => {
-                drop(write);
-                return vec![d];
-            }
-        }
-    } else {
-        feeds::plain_404(site).into_bytes()
-    };
     write("404.html", &not_found);
     for (path, target) in &site.aliases {
         write(path, feeds::redirect(site, *target).as_bytes());
@@ -177,14 +236,23 @@ pub fn site_files(site: &Site, templates: &Templates, shared: &Shared, sheets: &
     write("sitemap.xml", feeds::sitemap(site).as_bytes());
     write("robots.txt", feeds::robots(site).as_bytes());
 
-    let copies = statics
+    // Content files win over static files at the same path: they are the site's own.
+    let mut copies: HashMap<&str, &std::path::Path> = statics
         .iter()
         .map(|(path, from)| (path.as_str(), from.as_path()))
-        .chain(site.assets.iter().map(|(asset, path)| (path.as_str(), asset.source.as_path())));
+        .collect();
+    copies.extend(
+        site.assets
+            .iter()
+            .map(|(asset, path)| (path.as_str(), asset.source.as_path())),
+    );
     let copy_errors: Vec<Diagnostic> = copies
-        .collect::<Vec<_>>()
         .into_par_iter()
-        .filter_map(|(path, from)| sink.copy(path, from).err().map(|err| write_error(path, &err)))
+        .filter_map(|(path, from)| {
+            sink.copy(path, from)
+                .err()
+                .map(|err| write_error(path, &err))
+        })
         .collect();
     diagnostics.extend(copy_errors);
     diagnostics

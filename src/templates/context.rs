@@ -89,7 +89,11 @@ fn value<T: Serialize>(fields: &T) -> Value {
 }
 
 fn list(shared: &Shared, ids: &[PageId]) -> Value {
-    Value::from(ids.iter().map(|id| shared.summaries[*id].clone()).collect::<Vec<_>>())
+    Value::from(
+        ids.iter()
+            .map(|id| shared.summaries[*id].clone())
+            .collect::<Vec<_>>(),
+    )
 }
 
 impl Shared {
@@ -102,13 +106,25 @@ impl Shared {
             default_language: &config.language(config.default_language).code,
             extra: &config.extra,
         });
-        let home_url = |lang: LangId| site.home(lang).map_or_else(|| config.url(&config.language(lang).prefix), |h| site.url(h));
+        let home_url = |lang: LangId| {
+            site.home(lang).map_or_else(
+                || config.url(&config.language(lang).prefix),
+                |h| site.url(h),
+            )
+        };
         let languages = Value::from(
             config
                 .languages
                 .iter()
                 .enumerate()
-                .map(|(id, l)| value(&LanguageFields { code: &l.code, name: &l.name, dir: l.dir.as_str(), url: home_url(id) }))
+                .map(|(id, l)| {
+                    value(&LanguageFields {
+                        code: &l.code,
+                        name: &l.name,
+                        dir: l.dir.as_str(),
+                        url: home_url(id),
+                    })
+                })
                 .collect::<Vec<_>>(),
         );
         let summaries = site
@@ -131,17 +147,26 @@ impl Shared {
             site: site_value,
             languages,
             nav: Vec::new(),
-            feed_urls: config.languages.iter().map(|l| config.url(&format!("{}atom.xml", l.prefix))).collect(),
+            feed_urls: config
+                .languages
+                .iter()
+                .map(|l| config.url(&format!("{}atom.xml", l.prefix)))
+                .collect(),
             summaries,
         };
         shared.nav = (0..config.languages.len())
             .map(|lang| {
-                let Some(home) = site.home(lang) else { return Value::from(Vec::<Value>::new()) };
+                let Some(home) = site.home(lang) else {
+                    return Value::from(Vec::<Value>::new());
+                };
                 let entries = site.places[home]
                     .subsections
                     .iter()
                     .map(|&section| {
-                        let mut map = shared.summaries[section].clone().into_map().unwrap_or_default();
+                        let mut map = shared.summaries[section]
+                            .clone()
+                            .into_map()
+                            .unwrap_or_default();
                         map.insert("pages".into(), list(&shared, &site.places[section].pages));
                         Value::from(map)
                     })
@@ -172,7 +197,8 @@ impl Shared {
         let config = &site.config;
         let language = config.language(page.lang);
         let versions = site.versions(id);
-        let x_default = versions[config.default_language].map_or_else(|| site.permalink(id), |d| site.permalink(d));
+        let x_default = versions[config.default_language]
+            .map_or_else(|| site.permalink(id), |d| site.permalink(d));
         let translations = versions
             .iter()
             .enumerate()
@@ -216,7 +242,9 @@ impl Shared {
         map.insert("ancestors".into(), list(self, &place.ancestors));
         map.insert("previous".into(), summary(place.previous));
         map.insert("next".into(), summary(place.next));
-        let siblings = place.parent.map_or(&[][..], |p| site.places[p].pages.as_slice());
+        let siblings = place
+            .parent
+            .map_or(&[][..], |p| site.places[p].pages.as_slice());
         map.insert("siblings".into(), list(self, siblings));
         let name = if page.is_section() {
             map.insert("pages".into(), list(self, &place.pages));

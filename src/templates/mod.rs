@@ -27,7 +27,9 @@ pub struct TemplateFiles {
 
 impl TemplateFiles {
     fn file(&self, name: &str) -> String {
-        self.files.get(name).map_or_else(|| name.to_owned(), |(file, _)| file.clone())
+        self.files
+            .get(name)
+            .map_or_else(|| name.to_owned(), |(file, _)| file.clone())
     }
 
     fn text(&self, name: &str) -> Option<&str> {
@@ -37,7 +39,10 @@ impl TemplateFiles {
 
 /// Reads every template of the theme. Syntax errors in all of them are reported, not just the
 /// first. Tera checks function names when it parses, so the functions need the resolved site.
-pub fn load(site: &Arc<Site>, css: &Arc<HashMap<String, String>>) -> Result<Templates, Vec<Diagnostic>> {
+pub fn load(
+    site: &Arc<Site>,
+    css: &Arc<HashMap<String, String>>,
+) -> Result<Templates, Vec<Diagnostic>> {
     let (root, theme) = (&site.root, &site.config.theme);
     let engine = || {
         let mut tera = Tera::new();
@@ -48,23 +53,33 @@ pub fn load(site: &Arc<Site>, css: &Arc<HashMap<String, String>>) -> Result<Temp
     let dir_rel = format!("themes/{theme}/templates");
     let dir = root.join(&dir_rel);
     if !dir.is_dir() {
-        return Err(vec![Diagnostic::error(
-            Stage::Templates,
-            format!("the theme `{theme}` has no {dir_rel}/ folder"),
-        )
-        .with_help("check `theme:` in site.yaml names a folder under themes/")]);
+        return Err(vec![
+            Diagnostic::error(
+                Stage::Templates,
+                format!("the theme `{theme}` has no {dir_rel}/ folder"),
+            )
+            .with_help("check `theme:` in site.yaml names a folder under themes/"),
+        ]);
     }
     let mut files = TemplateFiles::default();
     let mut errors = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(&dir) else {
+            continue;
+        };
         let name = rel.to_string_lossy().replace('\\', "/");
         let file = format!("{dir_rel}/{name}");
         let text = std::fs::read(entry.path())
-            .map_err(|err| Diagnostic::error(Stage::Templates, format!("cannot read {file}: {err}")))
+            .map_err(|err| {
+                Diagnostic::error(Stage::Templates, format!("cannot read {file}: {err}"))
+            })
             .and_then(|bytes| source::decode(&bytes, &file, Stage::Templates));
         match text {
             Ok(text) => {
@@ -82,13 +97,18 @@ pub fn load(site: &Arc<Site>, css: &Arc<HashMap<String, String>>) -> Result<Temp
     let tera = loop {
         let mut tera = engine();
         let healthy = files.files.iter().filter(|(n, _)| !broken.contains(n));
-        let Err(err) = tera.add_raw_templates(healthy.map(|(n, (_, t))| (n.as_str(), t.as_str()))) else {
+        let Err(err) = tera.add_raw_templates(healthy.map(|(n, (_, t))| (n.as_str(), t.as_str())))
+        else {
             break tera;
         };
         let culprit = match err.kind() {
-            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r.filename().to_owned()),
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                Some(r.filename().to_owned())
+            }
             ErrorKind::MissingParent { current, .. } => Some(current.clone()),
-            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => Some(tpl.clone()),
+            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+                Some(tpl.clone())
+            }
             _ => None,
         };
         let knock_on = broken.iter().any(|b| err.to_string().contains(b.as_str()));
@@ -127,11 +147,20 @@ fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
             if let Some(inner) = std::error::Error::source(err) {
                 full = format!("{full}: {inner}");
             }
-            Diagnostic::error(Stage::Templates, format!("template error in {}: {full}", report.filename()))
-                .at(&file, files.text(report.filename()), span.start_line, span.start_col + 1)
-                .with_help(help)
+            Diagnostic::error(
+                Stage::Templates,
+                format!("template error in {}: {full}", report.filename()),
+            )
+            .at(
+                &file,
+                files.text(report.filename()),
+                span.start_line,
+                span.start_col + 1,
+            )
+            .with_help(help)
         }
-        None => Diagnostic::error(Stage::Templates, format!("template error: {message}")).with_help(help),
+        None => Diagnostic::error(Stage::Templates, format!("template error: {message}"))
+            .with_help(help),
     }
 }
 
@@ -146,8 +175,15 @@ impl Templates {
         names
     }
 
-    pub fn render(&self, name: &str, context: &Context, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
-        self.tera.render_to(name, context, out).map_err(|err| diagnostic(&err, &self.files))
+    pub fn render(
+        &self,
+        name: &str,
+        context: &Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
+        self.tera
+            .render_to(name, context, out)
+            .map_err(|err| diagnostic(&err, &self.files))
     }
 }
 
@@ -175,37 +211,45 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
         }
     });
 
-    tera.register_function("css", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let name: String = kwargs.must_get("name")?;
-        css.get(name.trim_end_matches(".css")).cloned().ok_or_else(|| {
-            let mut known: Vec<&str> = css.keys().map(String::as_str).collect();
-            known.sort_unstable();
-            tera::Error::message(format!(
-                "there is no stylesheet `{name}`; the theme's css/ folder has: {}",
-                known.join(", ")
-            ))
-        })
-    });
+    tera.register_function(
+        "css",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let name: String = kwargs.must_get("name")?;
+            css.get(name.trim_end_matches(".css"))
+                .cloned()
+                .ok_or_else(|| {
+                    let mut known: Vec<&str> = css.keys().map(String::as_str).collect();
+                    known.sort_unstable();
+                    tera::Error::message(format!(
+                        "there is no stylesheet `{name}`; the theme's css/ folder has: {}",
+                        known.join(", ")
+                    ))
+                })
+        },
+    );
 
     let url_site = Arc::clone(site);
-    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        let site = &url_site;
-        match links::parse_internal(&path, &site.config) {
-            None => Ok(site.config.url(&path)),
-            Some(Err(message)) => Err(tera::Error::message(message)),
-            Some(Ok(link)) => {
-                let lang = link.lang.unwrap_or_else(|| lang_of(site, state));
-                let id = site
-                    .find(&link.key, lang)
-                    .ok_or_else(|| tera::Error::message(format!("url(): no page content/{}", link.key)))?;
-                let mut url = site.url(id);
-                if let Some(anchor) = link.anchor {
-                    url.push('#');
-                    url.push_str(anchor);
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let site = &url_site;
+            match links::parse_internal(&path, &site.config) {
+                None => Ok(site.config.url(&path)),
+                Some(Err(message)) => Err(tera::Error::message(message)),
+                Some(Ok(link)) => {
+                    let lang = link.lang.unwrap_or_else(|| lang_of(site, state));
+                    let id = site.find(&link.key, lang).ok_or_else(|| {
+                        tera::Error::message(format!("url(): no page content/{}", link.key))
+                    })?;
+                    let mut url = site.url(id);
+                    if let Some(anchor) = link.anchor {
+                        url.push('#');
+                        url.push_str(anchor);
+                    }
+                    Ok(url)
                 }
-                Ok(url)
             }
-        }
-    });
+        },
+    );
 }

@@ -746,7 +746,7 @@ impl Doc {
 
     pub fn has_id(&self, id: &str) -> bool {
         let id = percent_decode(id);
-        self.ids().iter().any(|i| *i == id)
+        self.ids().contains(&id)
     }
 
     /// `(hreflang lower-cased, href)` of every `<link rel="alternate" hreflang>`.
