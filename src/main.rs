@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -46,8 +47,9 @@ fn main() -> ExitCode {
                 output,
                 drafts,
             });
+            let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {
-                eprintln!("{diagnostic}");
+                let _ = writeln!(stderr, "{diagnostic}");
             }
             let Some(summary) = outcome.summary else {
                 let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -57,11 +59,13 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(1);
             };
-            println!("{}", summary.line());
+            // Written by hand rather than with println!, which panics when the reader of a pipe
+            // (`build --report | head`) has gone: the build succeeded, so that is no error.
+            let mut text = format!("{}\n", summary.line());
             if report {
-                println!("{}", summary.stage_line());
-                print!("{}", summary.report);
+                text.push_str(&format!("{}\n{}", summary.stage_line(), summary.report));
             }
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::SUCCESS
         }
     }

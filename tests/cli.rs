@@ -130,3 +130,24 @@ fn report_lists_missing_pages_draft_translations_and_missing_strings() {
     site.output()
         .assert_exists("ar/guidance/registration/index.html");
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    // `safe-surgeries build --report | head -1`: the reader leaves before the report is written.
+    let site = Site::fixture("i18n");
+    let mut child = std::process::Command::new(BIN)
+        .args(["build", "--report"])
+        .current_dir(site.root())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the build");
+    drop(child.stdout.take());
+    let status = child.wait().expect("wait for the build");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "a reader closing the pipe must not fail the build"
+    );
+}
