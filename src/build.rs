@@ -183,13 +183,15 @@ pub fn build(options: &Options) -> Outcome {
         }
     };
     let shared = Shared::new(&site);
-    let (per_language, page_errors) = render::pages(&site, &templates, &shared, rendered, &staging);
+    // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
+    // fill the moments when page threads wait on the disk.
+    let ((per_language, page_errors), file_errors) = rayon::join(
+        || render::pages(&site, &templates, &shared, rendered, &staging),
+        || render::site_files(&site, &templates, &shared, &sheets, &statics, &staging),
+    );
     diagnostics.extend(page_errors);
-    stages.end("pages");
-    diagnostics.extend(render::site_files(
-        &site, &templates, &shared, &sheets, &statics, &staging,
-    ));
-    stages.end("site files");
+    diagnostics.extend(file_errors);
+    stages.end("render and write");
     if diagnostics.has_errors() {
         return Outcome::failed(diagnostics);
     }
