@@ -75,7 +75,8 @@ pub fn parse_internal<'a>(
     } else {
         format!("{dir}/{file}")
     };
-    let explicit = name.matches('.').count() > 1 && parsed.stem != name.trim_end_matches(".md");
+    // `a.ar.md` names the Arabic version; `a.md` (and `nhs.england.md`) the page in any language.
+    let explicit = parsed.stem != name.trim_end_matches(".md");
     Some(Ok(InternalLink {
         key,
         lang: explicit.then_some(parsed.lang),
