@@ -253,7 +253,7 @@ fn css_urls(css: &str) -> Vec<String> {
 fn is_focusable(e: ElementRef<'_>) -> bool {
     let v = e.value();
     if let Some(t) = v.attr("tabindex") {
-        return t.trim().parse::<i32>().map_or(false, |t| t >= 0);
+        return t.trim().parse::<i32>().is_ok_and(|t| t >= 0);
     }
     if v.attr("disabled").is_some() || v.attr("hidden").is_some() {
         return false;
@@ -359,14 +359,33 @@ fn every_page_has_a_language_switcher_with_native_names_lang_and_hreflang() {
                     "{file}: switcher link {text:?}: lang={lang:?} but hreflang={hreflang:?}"
                 ));
             }
+            // A language this page is not translated into says so, in that language, and
+            // links that language's home page.
+            let untranslated = a.select(&sel(".not-translated")).next().is_some();
             match names.get(&hreflang.to_ascii_lowercase()) {
                 None => problems.push(format!(
                     "{file}: switcher link {text:?}: hreflang={hreflang:?} is not a configured language"
                 )),
-                Some(name) if *name != text => problems.push(format!(
-                    "{file}: switcher link for {hreflang}: text {text:?}, want the native name {name:?}"
-                )),
-                Some(_) => {}
+                Some(name) => {
+                    let want = if untranslated {
+                        let code = languages.iter().find(|l| l.code.eq_ignore_ascii_case(hreflang)).map_or("", |l| l.code.as_str());
+                        format!("{name} ({})", i18n(code, "not_translated"))
+                    } else {
+                        name.clone()
+                    };
+                    if collapse(&text) != want {
+                        problems.push(format!("{file}: switcher link for {hreflang}: text {text:?}, want {want:?}"));
+                    }
+                }
+            }
+            if untranslated {
+                let home = languages
+                    .iter()
+                    .find(|l| l.code.eq_ignore_ascii_case(hreflang))
+                    .map(|l| format!("{}index.html", prefix_of(l, &default)));
+                if out.file_for_url(href) != home {
+                    problems.push(format!("{file}: untranslated {hreflang} links {href:?}, want its home page {home:?}"));
+                }
             }
             // The link leads to a page in that language.
             match out.file_for_url(href) {
@@ -394,6 +413,38 @@ fn every_page_has_a_language_switcher_with_native_names_lang_and_hreflang() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn untranslated_page_lists_every_language_and_says_which_lack_it() {
+    let out = toolkit();
+    let (_, default, languages) = config();
+    // Guidance for practices is in English only.
+    let doc = out.html("guidance/reception/index.html");
+    let nav = switchers(&doc);
+    assert_eq!(nav.len(), 1, "one switcher");
+    let links: Vec<(String, bool)> = nav[0]
+        .select(&sel("a"))
+        .map(|a| {
+            (
+                a.attr("hreflang").unwrap_or_default().to_owned(),
+                a.select(&sel(".not-translated")).next().is_some(),
+            )
+        })
+        .collect();
+    let codes: Vec<String> = languages.iter().map(|l| l.code.clone()).collect();
+    assert_eq!(
+        links.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>(),
+        codes,
+        "every language, in site.yaml order"
+    );
+    for (code, untranslated) in &links {
+        assert_eq!(
+            *untranslated,
+            *code != default,
+            "{code}: only languages without the page carry the note"
+        );
+    }
 }
 
 #[test]

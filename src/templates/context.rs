@@ -80,6 +80,19 @@ struct PageFields<'a> {
     path: &'a str,
     x_default: String,
     translations: Vec<Translation<'a>>,
+    /// Every configured language in order, linking this page's version or, where there is
+    /// none, that language's home page, so a switcher can say the page is not translated.
+    all_languages: Vec<Switch<'a>>,
+}
+
+#[derive(Serialize)]
+struct Switch<'a> {
+    lang: &'a str,
+    name: &'a str,
+    dir: &'a str,
+    url: String,
+    current: bool,
+    translated: bool,
 }
 
 fn value<T: Serialize>(fields: &T) -> Value {
@@ -216,6 +229,27 @@ impl Shared {
                 }
             })
             .collect();
+        let all_languages = versions
+            .iter()
+            .enumerate()
+            .map(|(lang, version)| {
+                let l = config.language(lang);
+                let url = match version {
+                    Some(v) => site.url(*v),
+                    None => site
+                        .home(lang)
+                        .map_or_else(|| config.url(&l.prefix), |h| site.url(h)),
+                };
+                Switch {
+                    lang: &l.code,
+                    name: &l.name,
+                    dir: l.dir.as_str(),
+                    url,
+                    current: *version == Some(id),
+                    translated: version.is_some(),
+                }
+            })
+            .collect();
         let fields = PageFields {
             title: &page.front.title,
             description: page.front.description.as_deref(),
@@ -236,6 +270,7 @@ impl Shared {
             path: &page.key,
             x_default,
             translations,
+            all_languages,
         };
         let mut map = value(&fields).into_map().unwrap_or_default();
         let summary = |p: Option<PageId>| p.map_or_else(Value::none, |p| self.summaries[p].clone());

@@ -200,7 +200,14 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
     let strings_site = Arc::clone(site);
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
         let key: String = kwargs.must_get("key")?;
-        let lang = lang_of(&strings_site, state);
+        // `lang` picks another language, for labels written in the language they describe
+        // (a language switcher saying "not translated yet" in each language).
+        let lang = match kwargs.get::<String>("lang")? {
+            Some(code) => strings_site.config.find_language(&code).ok_or_else(|| {
+                tera::Error::message(format!("t(): `{code}` is not one of the site's languages"))
+            })?,
+            None => lang_of(&strings_site, state),
+        };
         match strings_site.strings.get(lang, &key) {
             Lookup::Found(text) | Lookup::FellBack(text) => Ok(text.to_owned()),
             Lookup::Unknown => Err(tera::Error::message(format!(
