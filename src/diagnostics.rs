@@ -167,14 +167,6 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
-    }
-
     /// Sorts by file and position and drops exact repeats (a template error hit by thousands
     /// of pages is one problem to fix, not thousands).
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {

@@ -80,14 +80,6 @@ impl Strings {
         }
     }
 
-    /// The text for `key`, in `lang` or the default language, or the key itself.
-    pub fn text<'a>(&'a self, lang: LangId, key: &'a str) -> &'a str {
-        match self.get(lang, key) {
-            Lookup::Found(t) | Lookup::FellBack(t) => t,
-            Lookup::Unknown => key,
-        }
-    }
-
     /// Per language, the keys the default language has and it lacks, together with the keys
     /// that templates asked for and fell back on.
     pub fn missing(&self) -> BTreeMap<LangId, BTreeSet<String>> {

@@ -1,7 +1,7 @@
 //! The URL scheme and `@/` internal links.
 
 use crate::config::{Config, LangId};
-use crate::content::file_name::{self, Role};
+use crate::content::file_name;
 
 /// Why a slug cannot be a URL segment, if it cannot.
 pub fn check_slug(slug: &str) -> Result<(), &'static str> {
@@ -65,11 +65,7 @@ pub fn parse_internal<'a>(
         Some(Err(message)) => return Some(Err(message)),
         Some(Ok(parsed)) => parsed,
     };
-    let file = match parsed.role {
-        Role::Section => "_index.md".to_owned(),
-        Role::Bundle => "index.md".to_owned(),
-        Role::Page => format!("{}.md", parsed.stem),
-    };
+    let file = parsed.key_file();
     let key = if dir.is_empty() {
         file
     } else {

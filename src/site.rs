@@ -1,7 +1,7 @@
 //! The resolve stage: from loaded files to a site with URLs, translation groups and a section
 //! tree. After [`Site::resolve`] nothing changes; render stages share it across threads.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::config::{Config, LangId};
@@ -44,6 +44,8 @@ pub struct Site {
     pub assets: Vec<(Asset, String)>,
     /// Redirect pages: output path and the page they point to.
     pub aliases: Vec<(String, PageId)>,
+    /// Keys of pages whose file had errors of its own (see [`Content::failed`]).
+    pub failed: BTreeSet<String>,
 }
 
 impl Site {
@@ -62,9 +64,10 @@ impl Site {
                 .entry(page.key.clone())
                 .or_insert_with(|| vec![None; languages])[page.lang] = Some(id);
         }
-        for dir in &content.folders_without_index {
+        for (dir, file) in &content.folders_without_index {
             diagnostics.push(
                 Diagnostic::warning(Stage::Content, format!("content/{dir}/ has pages but no _index.md"))
+                    .at(file, None, 1, 1)
                     .with_help("its pages are listed under the section above it; add _index.md to make it a section"),
             );
         }
@@ -84,6 +87,7 @@ impl Site {
             strings,
             assets: Vec::new(),
             aliases: Vec::new(),
+            failed: content.failed,
         };
         site.assign_paths(&mut diagnostics);
         site.build_tree();
@@ -117,18 +121,27 @@ impl Site {
         self.find("_index.md", lang)
     }
 
+    /// The URL of `lang`'s home page: its own, the default language's, or (with no home page at
+    /// all, itself an error) the language's root.
+    pub fn home_url(&self, lang: LangId) -> String {
+        self.home(lang).map_or_else(
+            || self.config.url(&self.config.language(lang).prefix),
+            |h| self.url(h),
+        )
+    }
+
     fn assign_paths(&mut self, diagnostics: &mut Vec<Diagnostic>) {
         let default = self.config.default_language;
         for id in 0..self.pages.len() {
             let page = &self.pages[id];
             let prefix = &self.config.language(page.lang).prefix;
+            let dir = if page.dir.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", page.dir)
+            };
             let (path, slug) = match page.kind {
                 PageKind::Section => {
-                    let dir = if page.dir.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{}/", page.dir)
-                    };
                     let slug = page.dir.rsplit('/').next().unwrap_or("").to_owned();
                     (format!("{prefix}{dir}"), slug)
                 }
@@ -155,11 +168,6 @@ impl Site {
                             ),
                         );
                     }
-                    let dir = if page.dir.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{}/", page.dir)
-                    };
                     (format!("{prefix}{dir}{slug}/"), slug)
                 }
             };

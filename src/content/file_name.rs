@@ -24,6 +24,18 @@ pub struct MarkdownName {
     pub lang: LangId,
 }
 
+impl MarkdownName {
+    /// The file name shared by all language versions, which keys and `@/` links use:
+    /// `_index.md`, `index.md` or `<stem>.md`.
+    pub fn key_file(&self) -> String {
+        match self.role {
+            Role::Section => "_index.md".to_owned(),
+            Role::Bundle => "index.md".to_owned(),
+            Role::Page => format!("{}.md", self.stem),
+        }
+    }
+}
+
 /// `None` for files that are not Markdown.
 pub fn parse(file_name: &str, config: &Config) -> Option<Result<MarkdownName, String>> {
     let stem = file_name.strip_suffix(".md")?;

@@ -4,7 +4,7 @@
 pub mod file_name;
 pub mod front_matter;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -88,8 +88,11 @@ pub struct Asset {
 pub struct Content {
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
-    /// Folders holding pages but no `_index.md`.
-    pub folders_without_index: BTreeSet<String>,
+    /// Keys of pages whose file could not be loaded: links to them are reported as pointing at
+    /// a broken file, not at a missing one.
+    pub failed: BTreeSet<String>,
+    /// Folders holding pages but no `_index.md`, with the first such page (for the warning).
+    pub folders_without_index: BTreeMap<String, String>,
 }
 
 struct Entry {
@@ -234,22 +237,31 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
                     }
                 }
                 if name.role == Role::Page && !section_dirs.contains(&entry.dir) {
-                    content.folders_without_index.insert(entry.dir.clone());
+                    content
+                        .folders_without_index
+                        .entry(entry.dir.clone())
+                        .or_insert_with(|| format!("{CONTENT_DIR}/{}", entry.rel));
                 }
                 markdown.push((entry, name));
             }
         }
     }
 
-    let loaded: Vec<Result<Option<Page>, Diagnostic>> = markdown
+    let loaded: Vec<(String, Result<Option<Page>, Diagnostic>)> = markdown
         .into_par_iter()
-        .map(|(entry, name)| load_page(entry, name, drafts))
+        .map(|(entry, name)| {
+            let key = join(&entry.dir, &name.key_file());
+            (key.clone(), load_page(entry, name, key, drafts))
+        })
         .collect();
-    for result in loaded {
+    for (key, result) in loaded {
         match result {
             Ok(Some(page)) => content.pages.push(page),
             Ok(None) => {}
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                diagnostics.push(d);
+                content.failed.insert(key);
+            }
         }
     }
     check_unique_versions(&content.pages, config, &mut diagnostics);
@@ -259,6 +271,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
 fn load_page(
     entry: Entry,
     name: file_name::MarkdownName,
+    key: String,
     drafts: bool,
 ) -> Result<Option<Page>, Diagnostic> {
     let file = format!("{CONTENT_DIR}/{}", entry.rel);
@@ -270,38 +283,18 @@ fn load_page(
         return Ok(None);
     }
     let body_offset = text.len() - split.body.len();
-    let (kind, key, dir, file_slug, bundle_dir) = match name.role {
-        Role::Section => {
-            let key = join(&entry.dir, "_index.md");
-            (
-                PageKind::Section,
-                key,
-                entry.dir.clone(),
-                String::new(),
-                None,
-            )
-        }
+    let (kind, dir, file_slug, bundle_dir) = match name.role {
+        Role::Section => (PageKind::Section, entry.dir.clone(), String::new(), None),
         Role::Bundle => {
             let (parent, folder) = entry.dir.rsplit_once('/').unwrap_or(("", &entry.dir));
-            let key = join(&entry.dir, "index.md");
             (
                 PageKind::Page,
-                key,
                 parent.to_owned(),
                 folder.to_owned(),
                 Some(entry.dir.clone()),
             )
         }
-        Role::Page => {
-            let key = join(&entry.dir, &format!("{}.md", name.stem));
-            (
-                PageKind::Page,
-                key,
-                entry.dir.clone(),
-                name.stem.clone(),
-                None,
-            )
-        }
+        Role::Page => (PageKind::Page, entry.dir.clone(), name.stem.clone(), None),
     };
     Ok(Some(Page {
         kind,

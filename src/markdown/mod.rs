@@ -282,12 +282,7 @@ impl<'s> Renderer<'s> {
         let Some(target) = target else {
             let help = if site.groups.contains_key(&link.key) {
                 "that page has no version in the language the link names".to_owned()
-            } else if site
-                .root
-                .join(crate::content::CONTENT_DIR)
-                .join(&link.key)
-                .is_file()
-            {
+            } else if site.failed.contains(&link.key) {
                 format!(
                     "content/{} exists but could not be read: fix the errors reported for it",
                     link.key

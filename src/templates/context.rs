@@ -119,12 +119,6 @@ impl Shared {
             default_language: &config.language(config.default_language).code,
             extra: &config.extra,
         });
-        let home_url = |lang: LangId| {
-            site.home(lang).map_or_else(
-                || config.url(&config.language(lang).prefix),
-                |h| site.url(h),
-            )
-        };
         let languages = Value::from(
             config
                 .languages
@@ -135,7 +129,7 @@ impl Shared {
                         code: &l.code,
                         name: &l.name,
                         dir: l.dir.as_str(),
-                        url: home_url(id),
+                        url: site.home_url(id),
                     })
                 })
                 .collect::<Vec<_>>(),
@@ -236,9 +230,7 @@ impl Shared {
                 let l = config.language(lang);
                 let url = match version {
                     Some(v) => site.url(*v),
-                    None => site
-                        .home(lang)
-                        .map_or_else(|| config.url(&l.prefix), |h| site.url(h)),
+                    None => site.home_url(lang),
                 };
                 Switch {
                     lang: &l.code,

@@ -128,10 +128,11 @@ pub fn load(
 
 /// A Tera error as a diagnostic pointing into the template file.
 fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
-    let mut message = err.to_string();
+    // A function's own message (`t()`: "there is no interface string …") is the error's source.
+    let mut causes = String::new();
     let mut cause = std::error::Error::source(err);
     while let Some(inner) = cause {
-        message = format!("{message}: {inner}");
+        causes.push_str(&format!(": {inner}"));
         cause = inner.source();
     }
     let report = match err.kind() {
@@ -143,13 +144,13 @@ fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
         Some(report) => {
             let file = files.file(report.filename());
             let span = report.span();
-            let mut full = report.message().to_owned();
-            if let Some(inner) = std::error::Error::source(err) {
-                full = format!("{full}: {inner}");
-            }
             Diagnostic::error(
                 Stage::Templates,
-                format!("template error in {}: {full}", report.filename()),
+                format!(
+                    "template error in {}: {}{causes}",
+                    report.filename(),
+                    report.message()
+                ),
             )
             .at(
                 &file,
@@ -159,7 +160,7 @@ fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
             )
             .with_help(help)
         }
-        None => Diagnostic::error(Stage::Templates, format!("template error: {message}"))
+        None => Diagnostic::error(Stage::Templates, format!("template error: {err}{causes}"))
             .with_help(help),
     }
 }
