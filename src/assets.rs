@@ -74,9 +74,7 @@ pub fn stylesheets(root: &Path, config: &Config) -> (Vec<Stylesheet>, Vec<Diagno
                 )
                 .with_help("fix the CSS at this place");
                 if let Some((file, line, col)) = location {
-                    let rel = Path::new(&file)
-                        .strip_prefix(root)
-                        .map_or(file.clone(), |p| p.to_string_lossy().into_owned());
+                    let rel = crate::text::shown_path(root, Path::new(&file));
                     let source = std::fs::read_to_string(&file).ok();
                     d = d.at(&rel, source.as_deref(), line, col);
                 }

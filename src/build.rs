@@ -10,6 +10,7 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Stage};
 use crate::i18n::Strings;
 use crate::output::Staging;
+use crate::print;
 use crate::render;
 use crate::report::Report;
 use crate::site::Site;
@@ -22,6 +23,8 @@ pub struct Options {
     /// Where the site is written; `output/` in the site folder when not given.
     pub output: Option<PathBuf>,
     pub drafts: bool,
+    /// Bleed for print shops, overriding `print.bleed` in site.yaml, such as `3mm`.
+    pub print_bleed: Option<String>,
 }
 
 #[derive(Debug)]
@@ -29,6 +32,8 @@ pub struct Summary {
     /// Pages written per language: code and count.
     pub pages: Vec<(String, usize)>,
     pub output: PathBuf,
+    /// PDFs laid out by Typst in this build, and PDFs reused unchanged from the last.
+    pub printed: (usize, usize),
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--report` and for finding what got slow.
     pub stages: Vec<(&'static str, Duration)>,
@@ -86,8 +91,13 @@ impl Summary {
             .iter()
             .map(|(code, n)| format!("{code} {n}"))
             .collect();
+        let (rendered, reused) = self.printed;
+        let pdfs = match rendered + reused {
+            0 => String::new(),
+            total => format!(" and {total} PDFs ({rendered} laid out, {reused} unchanged)"),
+        };
         format!(
-            "Built {} pages in {} languages ({}) into {} in {:.2} s",
+            "Built {} pages in {} languages ({}){pdfs} into {} in {:.2} s",
             self.total_pages(),
             self.pages.len(),
             per_language.join(", "),
@@ -123,10 +133,13 @@ pub fn build(options: &Options) -> Outcome {
     let mut diagnostics = Diagnostics::new();
 
     // Load.
-    let config = match Config::load(&root) {
+    let mut config = match Config::load(&root) {
         Ok(config) => config,
         Err(errors) => return Outcome::failed(errors.into_iter().collect()),
     };
+    if let Some(bleed) = &options.print_bleed {
+        config.print.bleed = Some(bleed.clone());
+    }
     if let Err(d) = check_output_location(&root, &output) {
         diagnostics.push(d);
         return Outcome::failed(diagnostics);
@@ -167,6 +180,12 @@ pub fn build(options: &Options) -> Outcome {
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
         return Outcome::failed(diagnostics);
     };
+    let (printed, print_errors) = print::render(&site, &print_settings(&site));
+    diagnostics.extend(print_errors);
+    stages.end("print");
+    if diagnostics.has_errors() {
+        return Outcome::failed(diagnostics);
+    }
 
     // Write, into staging; `output/` is replaced only if all of it worked.
     let staging = match Staging::create(&output) {
@@ -182,15 +201,21 @@ pub fn build(options: &Options) -> Outcome {
             return Outcome::failed(diagnostics);
         }
     };
-    let shared = Shared::new(&site);
+    let shared = Shared::new(&site, &printed);
     // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
     // fill the moments when page threads wait on the disk.
-    let ((per_language, page_errors), file_errors) = rayon::join(
+    let ((per_language, page_errors), (file_errors, print_write_errors)) = rayon::join(
         || render::pages(&site, &templates, &shared, rendered, &staging),
-        || render::site_files(&site, &templates, &shared, &sheets, &statics, &staging),
+        || {
+            rayon::join(
+                || render::site_files(&site, &templates, &shared, &sheets, &statics, &staging),
+                || render::print_files(&printed, &staging),
+            )
+        },
     );
     diagnostics.extend(page_errors);
     diagnostics.extend(file_errors);
+    diagnostics.extend(print_write_errors);
     stages.end("render and write");
     if diagnostics.has_errors() {
         return Outcome::failed(diagnostics);
@@ -215,6 +240,7 @@ pub fn build(options: &Options) -> Outcome {
         .collect();
     let summary = Summary {
         pages,
+        printed: (printed.rendered, printed.reused),
         output,
         elapsed: started.elapsed(),
         stages: stages.into_inner(),
@@ -223,6 +249,22 @@ pub fn build(options: &Options) -> Outcome {
     Outcome {
         diagnostics: diagnostics.into_sorted(),
         summary: Some(summary),
+    }
+}
+
+/// How to print, from site.yaml (and `--print-bleed`, already folded into it). Finished PDFs
+/// are cached in `.cache/print/` in the site folder, which git ignores.
+fn print_settings(site: &Site) -> print::Settings {
+    let print = &site.config.print;
+    print::Settings {
+        bleed_mm: print
+            .bleed
+            .as_deref()
+            .and_then(crate::config::parse_length_mm)
+            .unwrap_or(0.0),
+        standards: print.standards.clone(),
+        system_fonts: print.system_fonts,
+        cache: Some(site.root.join(".cache").join("print")),
     }
 }
 

@@ -64,7 +64,55 @@ pub struct Config {
     pub default_language: LangId,
     pub languages: Vec<Language>,
     pub theme: String,
+    pub print: PrintConfig,
     pub extra: serde_yaml::Value,
+}
+
+/// `print:` in site.yaml: how printable items become PDFs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintConfig {
+    /// Extra paper around each page for print shops, such as `3mm`, with crop marks; none
+    /// for office printers.
+    #[serde(default)]
+    pub bleed: Option<String>,
+    /// PDF standards to conform to: `ua-1` (accessibility) and `a-2a` (archiving).
+    #[serde(default)]
+    pub standards: Vec<String>,
+    /// Whether the machine's fonts may fill in characters the theme's fonts lack.
+    #[serde(default = "yes")]
+    pub system_fonts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            bleed: None,
+            standards: Vec::new(),
+            system_fonts: true,
+        }
+    }
+}
+
+/// A length such as `3mm`, `0.3cm`, `9pt` or `0.1in`, in millimetres.
+pub fn parse_length_mm(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.trim().parse().ok()?;
+    let factor = match unit {
+        "mm" => 1.0,
+        "cm" => 10.0,
+        "pt" => 25.4 / 72.0,
+        "in" => 25.4,
+        _ => return None,
+    };
+    let mm = number * factor;
+    (mm.is_finite() && (0.0..=20.0).contains(&mm)).then_some(mm)
 }
 
 #[derive(Deserialize)]
@@ -76,6 +124,8 @@ struct RawConfig {
     languages: Vec<RawLanguage>,
     #[serde(default)]
     theme: Option<String>,
+    #[serde(default)]
+    print: PrintConfig,
     #[serde(default)]
     extra: serde_yaml::Value,
 }
@@ -208,6 +258,25 @@ impl Config {
             ));
         }
 
+        if let Some(bleed) = &raw.print.bleed {
+            if parse_length_mm(bleed).is_none() {
+                errors.push(problem(
+                    "bleed",
+                    format!("print bleed `{bleed}` is not a length"),
+                    "write a length of up to 20mm with its unit, such as 3mm",
+                ));
+            }
+        }
+        for standard in &raw.print.standards {
+            if !crate::print::STANDARDS.contains(&standard.as_str()) {
+                errors.push(problem(
+                    "standards",
+                    format!("`{standard}` is not a PDF standard this tool writes"),
+                    &format!("use {}", crate::print::STANDARDS.join(" or ")),
+                ));
+            }
+        }
+
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -218,6 +287,7 @@ impl Config {
             default_language,
             languages,
             theme,
+            print: raw.print,
             extra: raw.extra,
         })
     }

@@ -16,6 +16,7 @@ pub enum Stage {
     Links,
     Templates,
     Assets,
+    Print,
     Output,
 }
 

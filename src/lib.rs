@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod print;
 pub mod render;
 pub mod report;
 pub mod site;

@@ -31,7 +31,17 @@ enum Command {
         /// List per language the missing pages, draft translations and missing interface strings
         #[arg(long)]
         report: bool,
+        /// Add bleed and crop marks to every PDF for a print shop, such as 3mm (overrides
+        /// `print.bleed` in site.yaml)
+        #[arg(long, value_name = "LENGTH", value_parser = parse_bleed)]
+        print_bleed: Option<String>,
     },
+}
+
+fn parse_bleed(text: &str) -> Result<String, String> {
+    safe_surgeries::config::parse_length_mm(text)
+        .map(|_| text.to_owned())
+        .ok_or_else(|| "write a length of up to 20mm with its unit, such as 3mm".to_owned())
 }
 
 fn main() -> ExitCode {
@@ -41,11 +51,13 @@ fn main() -> ExitCode {
             output,
             drafts,
             report,
+            print_bleed,
         } => {
             let outcome = build::build(&Options {
                 root: cli.root,
                 output,
                 drafts,
+                print_bleed,
             });
             let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {

@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     fn copy(&self, path: &str, from: &Path) -> io::Result<()>;
+    /// Like `copy`, for files that never change once written (cached PDFs): a hard link
+    /// where the disk allows, which costs no copying.
+    fn link(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.copy(path, from)
+    }
 }
 
 pub struct Staging {
@@ -157,6 +162,14 @@ impl Sink for Staging {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::copy(from, &full).map(|_| ())
+    }
+
+    fn link(&self, path: &str, from: &Path) -> io::Result<()> {
+        let full = self.full(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::hard_link(from, &full).or_else(|_| std::fs::copy(from, &full).map(|_| ()))
     }
 }
 

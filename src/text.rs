@@ -1,5 +1,5 @@
-//! Escaping for text placed into HTML and XML by the generator itself (templates escape their
-//! own output).
+//! Small text helpers: escaping for text placed into HTML and XML by the generator itself
+//! (templates escape their own output), and paths shown to editors.
 
 /// Escapes `&`, `<`, `>`, `"` and `'`, which is enough for element content and quoted
 /// attribute values in both HTML and XML.
@@ -16,6 +16,14 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
+}
+
+/// A path as an editor knows it: relative to the site folder, with `/` separators.
+pub fn shown_path(root: &std::path::Path, path: &std::path::Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 #[cfg(test)]

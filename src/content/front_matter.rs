@@ -106,7 +106,26 @@ pub struct FrontMatter {
     #[serde(default)]
     pub translation: Option<TranslationStatus>,
     #[serde(default)]
+    pub print: Option<PrintFront>,
+    #[serde(default)]
     pub extra: serde_yaml::Value,
+}
+
+/// A printable item: which print template lays it out, on which paper, and the short texts a
+/// poster or card shows. Translations give only the texts; the rest comes from the original.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintFront {
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub formats: Option<Vec<String>>,
+    #[serde(default)]
+    pub headline: Option<String>,
+    #[serde(default)]
+    pub points: Vec<String>,
+    #[serde(default)]
+    pub action: Option<String>,
 }
 
 /// A Markdown file split into its parsed front matter and its body.

@@ -13,7 +13,7 @@ use crate::config::{Config, LangId};
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::source;
 use file_name::Role;
-pub use front_matter::{Date, FrontMatter, TranslationStatus};
+pub use front_matter::{Date, FrontMatter, PrintFront, TranslationStatus};
 
 pub const CONTENT_DIR: &str = "content";
 

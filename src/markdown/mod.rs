@@ -43,7 +43,7 @@ pub struct Rendered {
     pub anchors: Vec<AnchorRef>,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

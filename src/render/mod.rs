@@ -11,6 +11,7 @@ use crate::assets::Stylesheet;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::markdown::{self, Rendered};
 use crate::output::Sink;
+use crate::print::{Blob, Printed};
 use crate::site::{PageId, Site};
 use crate::templates::Templates;
 use crate::templates::context::Shared;
@@ -256,4 +257,20 @@ pub fn site_files(
         .collect();
     diagnostics.extend(copy_errors);
     diagnostics
+}
+
+/// The PDFs, previews and ZIPs the print stage made; those reused from the cache are linked,
+/// not copied.
+pub fn print_files(printed: &Printed, sink: &dyn Sink) -> Vec<Diagnostic> {
+    printed
+        .files
+        .par_iter()
+        .filter_map(|file| {
+            let result = match &file.blob {
+                Blob::Bytes(bytes) => sink.write(&file.path, bytes),
+                Blob::Cached(from) => sink.link(&file.path, from),
+            };
+            result.err().map(|err| write_error(&file.path, &err))
+        })
+        .collect()
 }

@@ -1,0 +1,194 @@
+//! What Typst sees while laying out one item: the theme's print templates, held in memory, and
+//! two virtual files made for the item, `/data.json` and `/qr.svg`. Nothing else on the disk
+//! is reachable, so a template cannot read a file it was not given.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::diagnostics::{Diagnostic, Stage};
+
+pub const DATA: &str = "/data.json";
+pub const QR: &str = "/qr.svg";
+
+/// A file id for a path from the print folder's root. Ids are interned for the life of the
+/// process and limited in number, so the same few paths are reused for every item.
+pub fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// The theme's `print/` folder (fonts aside), read once and shared by every item.
+pub struct Templates {
+    /// Sources by id, and the path an editor knows each by.
+    sources: HashMap<FileId, (Source, String)>,
+    /// Other files templates may load (images, data), by id.
+    files: HashMap<FileId, Bytes>,
+    pub library: LazyHash<Library>,
+    /// Hashes every file, so a cached PDF is reused only with the same templates.
+    pub fingerprint: blake3::Hash,
+}
+
+impl Templates {
+    pub fn load(root: &Path, print_dir: &Path) -> (Templates, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        let mut hasher = blake3::Hasher::new();
+        let fonts = print_dir.join("fonts");
+        let mut entries: Vec<_> = walkdir::WalkDir::new(print_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.path() != fonts)
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let shown = crate::text::shown_path(root, &path);
+            let Some(id) = path
+                .strip_prefix(print_dir)
+                .ok()
+                .and_then(|rel| file_id(&format!("/{}", rel.to_string_lossy().replace('\\', "/"))))
+            else {
+                continue;
+            };
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    diagnostics.push(Diagnostic::error(
+                        Stage::Print,
+                        format!("cannot read {shown}: {err}"),
+                    ));
+                    continue;
+                }
+            };
+            hasher.update(shown.as_bytes());
+            hasher.update(&bytes);
+            if path.extension().is_some_and(|x| x == "typ") {
+                match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        sources.insert(id, (Source::new(id, text), shown));
+                    }
+                    Err(_) => diagnostics.push(
+                        Diagnostic::error(Stage::Print, format!("{shown} is not UTF-8 text"))
+                            .with_help("save the template as UTF-8"),
+                    ),
+                }
+            } else {
+                files.insert(id, Bytes::new(bytes));
+            }
+        }
+        let templates = Templates {
+            sources,
+            files,
+            library: LazyHash::new(Library::default()),
+            fingerprint: hasher.finalize(),
+        };
+        (templates, diagnostics)
+    }
+
+    /// Whether the theme has `<name>.typ`.
+    pub fn has(&self, name: &str) -> bool {
+        file_id(&format!("/{name}.typ")).is_some_and(|id| self.sources.contains_key(&id))
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .sources
+            .values()
+            .map(|(_, shown)| {
+                shown
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(shown)
+                    .trim_end_matches(".typ")
+                    .to_owned()
+            })
+            .filter(|n| !n.starts_with('_'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The source and the path an editor knows it by, for error messages.
+    pub fn source(&self, id: FileId) -> Option<&(Source, String)> {
+        self.sources.get(&id)
+    }
+}
+
+pub struct ItemWorld<'a> {
+    pub templates: &'a Templates,
+    pub book: &'a LazyHash<FontBook>,
+    pub fonts: &'a typst_kit::fonts::FontStore,
+    pub main: FileId,
+    pub data: Bytes,
+    pub qr: Bytes,
+}
+
+impl ItemWorld<'_> {
+    fn virtual_file(&self, id: FileId) -> Option<Bytes> {
+        let path = id.get().vpath().get_with_slash();
+        match path {
+            DATA => Some(self.data.clone()),
+            QR => Some(self.qr.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.get().vpath().get_without_slash().into())
+}
+
+impl World for ItemWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.templates.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.templates
+            .sources
+            .get(&id)
+            .map(|(source, _)| source.clone())
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(bytes) = self.virtual_file(id) {
+            return Ok(bytes);
+        }
+        if let Some((source, _)) = self.templates.sources.get(&id) {
+            return Ok(Bytes::from_string(source.clone()));
+        }
+        self.templates
+            .files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    /// No clock: the same input must give the same bytes.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
