@@ -78,15 +78,7 @@ fn config() -> (String, String, Vec<Language>) {
 
 /// Copies the repository's site into a temporary folder and builds it.
 fn toolkit() -> Output {
-    let site = Site::empty();
-    site.remove("themes");
-    let root = repo();
-    std::fs::copy(root.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
-    for dir in ["content", "themes", "i18n", "static"] {
-        if root.join(dir).is_dir() {
-            copy_dir(&root.join(dir), &site.path(dir));
-        }
-    }
+    let site = Site::repo_copy();
     site.build().assert_ok();
     let (base_url, _, _) = config();
     let out = site.output_for(&base_url);

@@ -50,12 +50,17 @@ pub struct Job {
 pub fn plan(site: &Site, templates: &Templates) -> (Vec<Job>, Vec<Diagnostic>) {
     let mut jobs = Vec::new();
     let mut diagnostics = Vec::new();
+    let empty = PrintFront::default();
     for (id, page) in site.pages.iter().enumerate() {
-        let Some(front) = &page.front.print else {
-            continue;
-        };
+        // A translation of a printable page is printable too, even if it adds no texts of
+        // its own (a leaflet's text is the page).
         let original = site.versions(id)[site.config.default_language].unwrap_or(id);
         let original_front = site.pages[original].front.print.as_ref();
+        let front = match (&page.front.print, original_front) {
+            (Some(front), _) => front,
+            (None, Some(_)) => &empty,
+            (None, None) => continue,
+        };
         let template = front
             .template
             .as_ref()

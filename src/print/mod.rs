@@ -612,8 +612,9 @@ fn typst_diagnostic(
         );
     }
     let message = format!(
-        "print template `{}` failed for {} ({}): {}",
+        "print template `{}` {} {} ({}): {}",
         task.job.template,
+        if error { "failed for" } else { "warns, for" },
         page.file,
         task.paper.name(),
         d.message

@@ -101,6 +101,21 @@ impl Site {
         site
     }
 
+    /// A copy of the repository's own site (site.yaml, content, themes), to build without
+    /// touching the repository.
+    pub fn repo_copy() -> Site {
+        let site = Site::empty();
+        site.remove("themes");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::copy(root.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
+        for dir in ["content", "themes", "i18n", "static"] {
+            if root.join(dir).is_dir() {
+                copy_dir(&root.join(dir), &site.path(dir));
+            }
+        }
+        site
+    }
+
     /// An English-only site with a home page.
     pub fn en() -> Site {
         Site::with_config(SITE_EN, &["en"])

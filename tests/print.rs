@@ -1,0 +1,583 @@
+//! Printable items: real posters, leaflets and cards from the repository's content, checked in
+//! the PDFs themselves (page size, fonts, metadata, text), and fixture sites for the errors an
+//! editor can make. Checks that read PDFs use poppler-utils and say so when it is missing.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::*;
+
+/// Languages the issue names, with the family each one's text must be set in.
+const SCRIPTS: &[(&str, &str)] = &[
+    ("en", "NotoSans"),
+    ("ar", "NotoNaskhArabic"),
+    ("ur", "NotoNastaliqUrdu"),
+    ("bn", "NotoSansBengali"),
+    ("ti", "NotoSansEthiopic"),
+    ("zh-Hans", "NotoSansCJKsc"),
+];
+
+const A4: (f64, f64) = (595.276, 841.89);
+const A3: (f64, f64) = (841.89, 1190.551);
+const A5: (f64, f64) = (419.528, 595.276);
+
+/// The repository's toolkit, built once for all tests of this file.
+fn toolkit() -> &'static Output {
+    static BUILT: OnceLock<Output> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = Site::repo_copy();
+        site.build().assert_ok();
+        site.output_for("https://safesurgeries.example/")
+    })
+}
+
+/// Output path of an item's PDF: `print/register-poster/register-poster-ar-a4.pdf`.
+fn pdf_path(lang: &str, section: &str, slug: &str, paper: &str) -> String {
+    let code = lang.to_ascii_lowercase();
+    let prefix = if lang == "en" {
+        String::new()
+    } else {
+        format!("{code}/")
+    };
+    format!("{prefix}{section}/{slug}/{slug}-{code}-{paper}.pdf")
+}
+
+/// A front matter value of a content file, as written.
+fn front_value(file: &str, key: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .unwrap_or_else(|e| panic!("read {file}: {e}"));
+    let front = text.split("---").nth(1).expect("front matter");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(front).expect("front matter parses");
+    let mut value = &yaml;
+    for part in key.split('.') {
+        value = &value[part];
+    }
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("{file}: no {key}"))
+        .to_owned()
+}
+
+fn content_file(lang: &str, section: &str, slug: &str) -> String {
+    if lang == "en" {
+        format!("content/{section}/{slug}.md")
+    } else {
+        format!("content/{section}/{slug}.{lang}.md")
+    }
+}
+
+/// Runs a poppler tool, or says why the check is skipped when it is not installed.
+fn poppler(tool: &str, args: &[&str]) -> Option<String> {
+    match Command::new(tool).args(args).output() {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Ok(out) => panic!(
+            "{tool} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) => {
+            eprintln!(
+                "skipping the {tool} check: poppler-utils is not installed (apt install poppler-utils)"
+            );
+            None
+        }
+    }
+}
+
+fn page_size(info: &str) -> (f64, f64) {
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .expect("pdfinfo prints the page size");
+    let numbers: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+fn info_field<'a>(info: &'a str, field: &str) -> &'a str {
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .map_or("", str::trim)
+}
+
+fn assert_size(actual: (f64, f64), expected: (f64, f64), what: &str) {
+    assert!(
+        (actual.0 - expected.0).abs() < 0.5 && (actual.1 - expected.1).abs() < 0.5,
+        "{what}: page is {actual:?} pt, expected {expected:?}"
+    );
+}
+
+/// Letters, vowel signs and digits only: poppler's reading of bidi text moves brackets and
+/// spaces around (it prints "(GP)" in Arabic as "()GP") and places Arabic's optional
+/// diacritics (shadda, harakat) by position, which says nothing about the PDF.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| (c.is_alphanumeric() && !is_arabic_mark(*c)) || is_vowel_sign(*c))
+        .collect()
+}
+
+/// Arabic diacritics count as alphabetic in Unicode, but are optional in the spelling.
+fn is_arabic_mark(c: char) -> bool {
+    matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED)
+}
+
+/// Bengali and Gurmukhi vowel signs, which are part of the spelling.
+fn is_vowel_sign(c: char) -> bool {
+    matches!(c as u32, 0x0981..=0x0983 | 0x09BC..=0x09D7 | 0x0A01..=0x0A03 | 0x0A3C..=0x0A51 | 0x0A70..=0x0A75)
+}
+
+fn pdf_text(path: &Path) -> Option<String> {
+    poppler("pdftotext", &[path.to_str()?, "-"])
+}
+
+#[test]
+fn posters_in_six_scripts_have_exact_size_embedded_fonts_title_and_headline_text() {
+    let out = toolkit();
+    for &(lang, family) in SCRIPTS {
+        for (paper, size) in [("a4", A4), ("a3", A3)] {
+            let rel = pdf_path(lang, "print", "register-poster", paper);
+            let bytes = out.bytes(&rel);
+            assert!(bytes.starts_with(b"%PDF-"), "{rel} is not a PDF");
+            let path = out.path(&rel);
+            let file = path.to_str().expect("UTF-8 path");
+            let Some(info) = poppler("pdfinfo", &[file]) else {
+                return;
+            };
+            let source = content_file(lang, "print", "register-poster");
+            assert_size(page_size(&info), size, &rel);
+            assert_eq!(
+                info_field(&info, "Title"),
+                front_value(&source, "title"),
+                "{rel}: title metadata"
+            );
+            assert_eq!(info_field(&info, "Tagged"), "yes", "{rel}: tagged PDF");
+
+            let fonts = poppler("pdffonts", &[file]).unwrap_or_default();
+            let rows: Vec<&str> = fonts.lines().skip(2).collect();
+            assert!(!rows.is_empty(), "{rel}: no fonts listed\n{fonts}");
+            for row in &rows {
+                let cols: Vec<&str> = row.split_whitespace().collect();
+                // name type... emb sub uni object gen: emb and sub are the 5th and 4th from the end.
+                let n = cols.len();
+                assert_eq!(cols[n - 5], "yes", "{rel}: font not embedded: {row}");
+                assert_eq!(cols[n - 4], "yes", "{rel}: font not subset: {row}");
+            }
+            assert!(
+                rows.iter().any(|r| r.contains(family)),
+                "{rel}: the text is not set in {family}\n{fonts}"
+            );
+
+            let text = pdf_text(&path).unwrap_or_default();
+            let headline = front_value(&source, "print.headline");
+            if lang == "ur" {
+                // Poppler orders glyphs by position, and Nastaliq's sloping baseline defeats
+                // that; check every letter of the headline is there and the language is marked.
+                let extracted = letters(&text);
+                for c in letters(&headline).chars() {
+                    assert!(
+                        extracted.contains(c),
+                        "{rel}: letter {c} of the headline is missing from the text"
+                    );
+                }
+            } else {
+                assert!(
+                    letters(&text).contains(&letters(&headline)),
+                    "{rel}: the headline {headline:?} is not in the text in reading order:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pdfs_declare_their_language() {
+    let out = toolkit();
+    for &(lang, _) in SCRIPTS {
+        let rel = pdf_path(lang, "print", "register-poster", "a4");
+        let bytes = out.bytes(&rel);
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let needle = format!("/Lang ({primary})");
+        let decompressed = Command::new("qpdf")
+            .args(["--qdf", "--object-streams=disable"])
+            .arg(out.path(&rel))
+            .arg("-")
+            .output();
+        let Ok(decompressed) = decompressed.map(|o| o.stdout) else {
+            eprintln!("skipping the /Lang check: qpdf is not installed (apt install qpdf)");
+            return;
+        };
+        let hay = if decompressed.is_empty() {
+            bytes
+        } else {
+            decompressed
+        };
+        assert!(
+            hay.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{rel}: no {needle} in the document catalog"
+        );
+    }
+}
+
+#[test]
+fn leaflets_come_in_a4_and_a5_and_cards_tile_an_a4_sheet() {
+    let out = toolkit();
+    for lang in ["en", "ar", "bn"] {
+        for (paper, size) in [("a4", A4), ("a5", A5)] {
+            let rel = pdf_path(lang, "patients", "right-to-register", paper);
+            let Some(info) = poppler("pdfinfo", &[out.path(&rel).to_str().unwrap_or_default()])
+            else {
+                return;
+            };
+            assert_size(page_size(&info), size, &rel);
+        }
+        let card = pdf_path(lang, "print", "wallet-card", "a4");
+        let path = out.path(&card);
+        let Some(info) = poppler("pdfinfo", &[path.to_str().unwrap_or_default()]) else {
+            return;
+        };
+        assert_size(page_size(&info), A4, &card);
+        // In right-to-left text, poppler puts an embedded "(GP)" wherever it likes; count
+        // the headline by its own script's letters.
+        let own_script = |t: &str| -> String {
+            letters(t)
+                .chars()
+                .filter(|c| lang == "en" || !c.is_ascii())
+                .collect()
+        };
+        let text = letters(&pdf_text(&path).unwrap_or_default());
+        let headline = own_script(&front_value(
+            &content_file(lang, "print", "wallet-card"),
+            "print.headline",
+        ));
+        let text = if lang == "en" {
+            text
+        } else {
+            own_script(&text)
+        };
+        assert_eq!(
+            text.matches(&headline).count(),
+            10,
+            "{card}: ten cards to a sheet, each with the headline"
+        );
+        if lang != "en" {
+            let all = letters(&pdf_text(&path).unwrap_or_default());
+            let english = letters(&front_value(
+                "content/print/wallet-card.md",
+                "print.headline",
+            ));
+            assert_eq!(
+                all.matches(&english).count(),
+                10,
+                "{card}: each card repeats the English for reception staff"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_item_carries_its_own_address_and_a_practice_name_line() {
+    let out = toolkit();
+    for lang in ["en", "ar", "zh-Hans"] {
+        let rel = pdf_path(lang, "print", "interpreter-poster", "a4");
+        let Some(text) = pdf_text(&out.path(&rel)) else {
+            return;
+        };
+        let page = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let short = format!("safesurgeries.example/{page}");
+        let flat: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !('\u{200E}'..='\u{202E}').contains(c))
+            .collect();
+        assert!(
+            flat.contains(&short),
+            "{rel}: the short address {short} is not printed:\n{text}"
+        );
+        let label = i18n_string(lang, "print_practice_name");
+        assert!(
+            letters(&text).contains(&letters(&label)),
+            "{rel}: no {label:?} line"
+        );
+    }
+}
+
+fn i18n_string(lang: &str, key: &str) -> String {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
+    let text = std::fs::read_to_string(&file).expect("read i18n");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("i18n parses");
+    yaml[key].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn item_pages_offer_previews_and_labelled_downloads_whose_sizes_match() {
+    let out = toolkit();
+    let doc = out.html("ar/print/register-poster/index.html");
+    let preview = doc.one(".print img.print-preview");
+    let src = preview.value().attr("src").unwrap_or_default();
+    let png = out.bytes(src.trim_start_matches('/'));
+    assert!(png.starts_with(b"\x89PNG"), "{src} is not a PNG");
+    assert!(
+        !preview.value().attr("alt").unwrap_or_default().is_empty(),
+        "the preview has alt text"
+    );
+
+    let links = doc.select(".print .downloads a");
+    assert_eq!(links.len(), 2, "A4 and A3 downloads");
+    for link in links {
+        let href = link.value().attr("href").unwrap_or_default();
+        let size = out.bytes(href.trim_start_matches('/')).len() as u64;
+        let label: String = link.text().collect();
+        let kb = format!("{} KB", size.div_ceil(1000));
+        assert!(
+            label.contains(&kb),
+            "{href}: label {label:?} does not give its size {kb}"
+        );
+        assert!(label.starts_with("تنزيل"), "label in Arabic: {label:?}");
+    }
+    // The other languages, each labelled in its own language.
+    let polish = doc.one(".downloads-languages li[lang=\"pl\"]");
+    let label: String = polish
+        .select(&sel("ul ul a"))
+        .next()
+        .map(|a| a.text().collect())
+        .unwrap_or_default();
+    assert!(
+        label.starts_with(&i18n_string("pl", "download_pdf")[..6]),
+        "Polish label: {label:?}"
+    );
+}
+
+#[test]
+fn print_pack_lists_the_language_items_and_its_zip_holds_every_pdf() {
+    let out = toolkit();
+    let doc = out.html("bn/print/index.html");
+    let items: Vec<String> = doc.attrs(".print-pack .print-card h2 a", "href");
+    assert!(
+        items.len() >= 4,
+        "posters, card and leaflet in Bengali: {items:?}"
+    );
+    assert!(
+        items.iter().all(|h| h.starts_with("/bn/")),
+        "only Bengali items: {items:?}"
+    );
+    let zip_href = doc.attr(".download-all a", "href");
+    let bytes = out.bytes(zip_href.trim_start_matches('/'));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP file");
+    let mut names: Vec<String> = (0..archive.len())
+        .map(|i| {
+            archive
+                .by_index(i)
+                .map(|f| f.name().to_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = out
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("bn/") && f.ends_with(".pdf"))
+        .filter_map(|f| f.rsplit('/').next().map(str::to_owned))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixture sites
+// ---------------------------------------------------------------------------------------------
+
+/// A two-language site using the repository's theme, with one poster.
+fn poster_site(site_extra: &str, headline: &str) -> Site {
+    let site = Site::empty();
+    site.remove("themes");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.path("themes/default"),
+    );
+    site.write("site.yaml", format!("{SITE_EN_AR}{site_extra}"));
+    site.write("content/_index.md", md("title: Home", "Welcome."));
+    site.write("content/_index.ar.md", md("title: الرئيسية", "أهلاً."));
+    site.write(
+        "content/print/poster.md",
+        md(
+            &format!(
+                "title: A poster\ndate: 2026-01-02\nprint:\n  template: poster\n  formats: [A4]\n  headline: \"{headline}\"\n  points:\n    - One point.\n  action: Ask at reception."
+            ),
+            "About this poster.",
+        ),
+    );
+    site
+}
+
+#[test]
+fn a_character_no_font_has_stops_the_build_naming_file_language_and_character() {
+    let site = poster_site("print:\n  system_fonts: false\n", "Welcome ☃ here");
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_location("content/print/poster.md", 7);
+    run.assert_stderr_contains("U+2603");
+    run.assert_stderr_contains("English");
+    run.assert_stderr_contains("fonts.yaml");
+    assert!(
+        !site.path("output").exists(),
+        "nothing is written when a PDF would show tofu"
+    );
+}
+
+#[test]
+fn typst_markup_in_content_is_printed_as_text() {
+    let site = poster_site("", "#set page(width: 1cm) *not bold* $x$");
+    let out = site.build_ok();
+    let path = out.path("print/poster/poster-en-a4.pdf");
+    let Some(text) = pdf_text(&path) else { return };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("#set page(width: 1cm) *not bold* $x$"),
+        "{text}"
+    );
+    if let Some(info) = poppler("pdfinfo", &[path.to_str().unwrap_or_default()]) {
+        assert_size(page_size(&info), A4, "the poster keeps its paper size");
+    }
+}
+
+#[test]
+fn same_input_gives_the_same_bytes_and_unchanged_items_are_not_laid_out_again() {
+    let site = poster_site("", "Same every time");
+    site.build().assert_ok();
+    let first = site.output().bytes("print/poster/poster-en-a4.pdf");
+    std::fs::remove_dir_all(site.path(".cache")).expect("remove the cache");
+    let fresh = site.build();
+    fresh.assert_ok();
+    assert!(
+        fresh.stdout.contains("(1 laid out, 0 unchanged)"),
+        "{fresh}"
+    );
+    assert_eq!(
+        first,
+        site.output().bytes("print/poster/poster-en-a4.pdf"),
+        "a rebuild from scratch gives the same bytes"
+    );
+
+    let again = site.build();
+    assert!(
+        again.stdout.contains("(0 laid out, 1 unchanged)"),
+        "{again}"
+    );
+    assert_eq!(first, site.output().bytes("print/poster/poster-en-a4.pdf"));
+
+    site.write(
+        "content/print/poster.md",
+        site.read("content/print/poster.md")
+            .replace("One point.", "Another point."),
+    );
+    let changed = site.build();
+    assert!(
+        changed.stdout.contains("(1 laid out, 0 unchanged)"),
+        "{changed}"
+    );
+    assert_ne!(first, site.output().bytes("print/poster/poster-en-a4.pdf"));
+}
+
+#[test]
+fn bleed_adds_paper_around_the_trimmed_page() {
+    let site = poster_site("", "With bleed");
+    let out = {
+        site.build_with(&["--print-bleed", "3mm"]).assert_ok();
+        site.output()
+    };
+    let path = out.path("print/poster/poster-en-a4.pdf");
+    let Some(info) = poppler("pdfinfo", &["-box", path.to_str().unwrap_or_default()]) else {
+        return;
+    };
+    let boxed = |name: &str| -> Vec<f64> {
+        info.lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| {
+                l.split_whitespace()
+                    .filter_map(|w| w.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let trim = boxed("TrimBox:");
+    let media = boxed("MediaBox:");
+    assert_eq!(trim.len(), 4, "a TrimBox\n{info}");
+    assert!(
+        (trim[2] - trim[0] - A4.0).abs() < 0.5 && (trim[3] - trim[1] - A4.1).abs() < 0.5,
+        "trimmed to A4: {trim:?}"
+    );
+    assert!(
+        media[2] - media[0] > A4.0 + 16.0,
+        "paper around the trim for bleed and marks: {media:?}"
+    );
+
+    let bad = site.build_with(&["--print-bleed", "three"]);
+    bad.assert_code(2);
+}
+
+#[test]
+fn a_broken_print_template_is_reported_at_its_line() {
+    let site = poster_site("", "Fine");
+    let template = site.read("themes/default/print/poster.typ");
+    site.write(
+        "themes/default/print/poster.typ",
+        template.replacen("#v(1fr)", "#v(1fr)\n#undefined-function()", 1),
+    );
+    let line = site
+        .read("themes/default/print/poster.typ")
+        .lines()
+        .position(|l| l.contains("undefined-function"))
+        .map(|i| i + 1)
+        .unwrap_or_default();
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_location("themes/default/print/poster.typ", line);
+}
+
+#[test]
+fn unknown_template_or_paper_is_an_error_at_the_key() {
+    let site = poster_site("", "x");
+    site.write(
+        "content/print/other.md",
+        md(
+            "title: Other\nprint:\n  template: flyer\n  formats: [A4]",
+            "",
+        ),
+    );
+    site.write(
+        "content/print/third.md",
+        md(
+            "title: Third\nprint:\n  template: poster\n  formats: [B5]",
+            "",
+        ),
+    );
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_location("content/print/other.md", 4);
+    run.assert_stderr_contains("poster");
+    run.assert_location("content/print/third.md", 5);
+    run.assert_stderr_contains("A3, A4 or A5");
+}
+
+#[test]
+fn pdf_ua_can_be_asked_for() {
+    let site = poster_site("print:\n  standards: [ua-1]\n", "Accessible");
+    let out = site.build_ok();
+    let path = out.path("print/poster/poster-en-a4.pdf");
+    let Some(meta) = poppler("pdfinfo", &["-meta", path.to_str().unwrap_or_default()]) else {
+        return;
+    };
+    assert!(
+        meta.contains("pdfuaid"),
+        "PDF/UA identification in the XMP metadata:\n{meta}"
+    );
+
+    let site = poster_site("print:\n  standards: [ua-9]\n", "x");
+    site.build()
+        .assert_content_error()
+        .assert_stderr_contains("ua-1 or a-2a");
+}
