@@ -47,7 +47,8 @@ impl Templates {
             .into_iter()
             .filter_entry(|e| e.path() != fonts)
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
+            // Notes for people (README.md) are not the templates' business, nor the cache's.
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "md"))
             .map(|e| e.into_path())
             .collect();
         entries.sort();
