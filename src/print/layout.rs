@@ -1,0 +1,214 @@
+//! One PDF: the data and key of each item version on each paper, and Typst laying it out,
+//! unless the cache already has it.
+
+use std::collections::HashMap;
+
+use typst::diag::Warned;
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::text::FontBook;
+use typst::utils::LazyHash;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::site::{PageId, Site};
+
+use super::cache::Entry;
+use super::fonts::Fonts;
+use super::item::{self, Job, Paper};
+use super::problems::typst_diagnostics;
+use super::world::{self, ItemWorld, Templates};
+use super::{Blob, Settings};
+
+/// Width of preview images, in pixels: sharp in a listing, small on a phone's data plan.
+const PREVIEW_WIDTH: f32 = 360.0;
+
+/// One PDF to make.
+pub struct Task<'a> {
+    pub job: &'a Job,
+    pub paper: Paper,
+    data: Vec<u8>,
+    qr: Vec<u8>,
+    /// Whether this paper's first page is the item's preview (its first paper's).
+    pub preview: bool,
+    /// A hash of everything the PDF is made from, naming it in the cache.
+    pub key: String,
+}
+
+pub struct Made {
+    pub warnings: Vec<Diagnostic>,
+    pub pdf: Blob,
+    pub pdf_size: u64,
+    pub png: Option<(Blob, u32, u32)>,
+    pub cached: bool,
+}
+
+/// Every PDF to make, with the font stacks the coverage check settled on.
+pub fn tasks<'a>(
+    site: &Site,
+    jobs: &'a [Job],
+    stacks: &HashMap<PageId, (Vec<String>, Vec<String>)>,
+    templates: &Templates,
+    fonts: &Fonts,
+    settings: &Settings,
+) -> Vec<Task<'a>> {
+    let settings_key = format!(
+        "{:?} {:?} {}",
+        settings.standards,
+        settings.bleed_mm,
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut tasks = Vec::new();
+    for job in jobs {
+        let Some((own, original)) = stacks.get(&job.page) else {
+            continue;
+        };
+        for (i, &paper) in job.papers.iter().enumerate() {
+            let data = item::data(site, job, paper, (own, original), settings.bleed_mm);
+            let qr = super::qr::svg(&data.url).unwrap_or_default().into_bytes();
+            let data = serde_json::to_vec(&data.json).unwrap_or_default();
+            let mut hasher = blake3::Hasher::new();
+            for part in [
+                settings_key.as_bytes(),
+                templates.fingerprint.as_bytes(),
+                fonts.fingerprint.as_bytes(),
+                job.template.as_bytes(),
+                &data,
+                &qr,
+            ] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+            tasks.push(Task {
+                job,
+                paper,
+                data,
+                qr,
+                preview: i == 0,
+                key: hasher.finalize().to_hex()[..32].to_owned(),
+            });
+        }
+    }
+    tasks
+}
+
+pub fn standards(settings: &Settings) -> Vec<PdfStandard> {
+    settings
+        .standards
+        .iter()
+        .filter_map(|s| match s.as_str() {
+            "ua-1" => Some(PdfStandard::Ua_1),
+            "a-2a" => Some(PdfStandard::A_2a),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What one PDF is made with, shared by every task.
+pub struct Tools<'a> {
+    pub templates: &'a Templates,
+    pub fonts: &'a Fonts,
+    pub book: &'a LazyHash<FontBook>,
+    pub standards: &'a [PdfStandard],
+    pub settings: &'a Settings,
+}
+
+/// One PDF (and its preview), from the cache when the same input was printed before.
+pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnostic>> {
+    let entry = tools
+        .settings
+        .cache
+        .as_ref()
+        .map(|dir| Entry::new(dir, &task.key));
+    if let Some(hit) = entry.as_ref().and_then(|e| e.get(task.preview)) {
+        return Ok(Made {
+            warnings: Vec::new(),
+            pdf: Blob::Cached(hit.pdf),
+            pdf_size: hit.pdf_size,
+            png: hit.png.map(|(path, w, h)| (Blob::Cached(path), w, h)),
+            cached: true,
+        });
+    }
+    let page = &site.pages[task.job.page];
+    let main = world::file_id(&format!("/{}.typ", task.job.template)).ok_or_else(|| {
+        vec![Diagnostic::error(
+            Stage::Print,
+            format!("`{}` is not a template name", task.job.template),
+        )]
+    })?;
+    let world = ItemWorld {
+        templates: tools.templates,
+        book: tools.book,
+        fonts: &tools.fonts.store,
+        main,
+        data: Bytes::new(task.data.clone()),
+        qr: Bytes::new(task.qr.clone()),
+    };
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let document = output.map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
+    let warnings = typst_diagnostics(site, task, &world, &warnings, false);
+    let standards = PdfStandards::new(tools.standards).map_err(|err| {
+        vec![Diagnostic::error(
+            Stage::Print,
+            format!(
+                "cannot combine the PDF standards {:?}: {}",
+                tools.settings.standards,
+                err.message()
+            ),
+        )]
+    })?;
+    // The content's own date, never the clock: the same input gives the same bytes.
+    let date = page.front.updated.as_ref().or(page.front.date.as_ref());
+    let timestamp = date.and_then(|d| {
+        let s = d.as_str();
+        let year = s.get(0..4)?.parse().ok()?;
+        let month = s.get(5..7)?.parse().ok()?;
+        let day = s.get(8..10)?.parse().ok()?;
+        Datetime::from_ymd(year, month, day).map(Timestamp::new_utc)
+    });
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("{}-{}", page.file, task.paper.name())),
+        creator: Smart::Auto,
+        timestamp,
+        page_ranges: None,
+        standards,
+        tagged: true,
+        pretty: false,
+    };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
+    let png = if task.preview {
+        document.pages().first().and_then(preview)
+    } else {
+        None
+    };
+    if let Some(entry) = &entry {
+        entry.put(&pdf, png.as_ref());
+    }
+    Ok(Made {
+        warnings,
+        pdf_size: pdf.len() as u64,
+        pdf: Blob::Bytes(pdf),
+        png: png.map(|(png, w, h)| (Blob::Bytes(png), w, h)),
+        cached: false,
+    })
+}
+
+/// Page 1 as a PNG, `PREVIEW_WIDTH` wide, and its size in pixels.
+fn preview(page: &typst_layout::Page) -> Option<(Vec<u8>, u32, u32)> {
+    let width = page.frame.width().to_pt() as f32;
+    let scale = if width > 0.0 {
+        PREVIEW_WIDTH / width
+    } else {
+        1.0
+    };
+    let pixmap = typst_render::render(
+        page,
+        &typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(scale)),
+            render_bleed: false,
+        },
+    );
+    let (w, h) = (pixmap.width(), pixmap.height());
+    pixmap.encode_png().ok().map(|png| (png, w, h))
+}
