@@ -146,6 +146,12 @@ fn list(shared: &Shared, ids: &[PageId]) -> Value {
     )
 }
 
+/// A size such as "212 KB" kept in one left-to-right piece inside right-to-left text (without
+/// the isolate marks an Arabic sentence shows "KB 212").
+fn isolated(text: String) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
 fn print_version<'a>(
     site: &'a Site,
     printed: &'a Printed,
@@ -162,7 +168,7 @@ fn print_version<'a>(
                 .map(|d| DownloadFields {
                     paper: d.paper,
                     url: site.config.url(&d.path),
-                    size: human_size(d.size),
+                    size: isolated(human_size(d.size)),
                 })
                 .collect()
         })
@@ -277,7 +283,7 @@ impl Shared {
                     value(&DownloadFields {
                         paper: z.paper,
                         url: config.url(&z.path),
-                        size: human_size(z.size),
+                        size: isolated(human_size(z.size)),
                     })
                 })
             })
