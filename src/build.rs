@@ -16,7 +16,7 @@ use crate::report::Report;
 use crate::site::Site;
 use crate::templates::{self, context::Shared};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The site folder, holding `site.yaml`.
     pub root: PathBuf,
@@ -25,6 +25,18 @@ pub struct Options {
     pub drafts: bool,
     /// Bleed for print shops, overriding `print.bleed` in site.yaml, such as `3mm`.
     pub print_bleed: Option<String>,
+    /// Keep what the build made in memory (`Outcome::built`), for watch mode to update.
+    pub keep: bool,
+}
+
+/// What a successful build keeps for watch mode: enough to render any page again.
+pub struct Built {
+    pub site: Arc<Site>,
+    pub templates: templates::Templates,
+    pub shared: Shared,
+    pub rendered: Vec<crate::markdown::Rendered>,
+    /// Every output file and a fingerprint of what it holds.
+    pub written: crate::output::Written,
 }
 
 #[derive(Debug)]
@@ -108,10 +120,10 @@ impl Summary {
 }
 
 /// What a build ends with: every warning and error, and a summary when it succeeded.
-#[derive(Debug)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Option<Summary>,
+    pub built: Option<Built>,
 }
 
 impl Outcome {
@@ -119,6 +131,7 @@ impl Outcome {
         Outcome {
             diagnostics: diagnostics.into_sorted(),
             summary: None,
+            built: None,
         }
     }
 }
@@ -189,6 +202,7 @@ pub fn build(options: &Options) -> Outcome {
 
     // Write, into staging; `output/` is replaced only if all of it worked.
     let staging = match Staging::create(&output) {
+        Ok(staging) if options.keep => staging.recording(),
         Ok(staging) => staging,
         Err(err) => {
             diagnostics.push(
@@ -205,7 +219,7 @@ pub fn build(options: &Options) -> Outcome {
     // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
     // fill the moments when page threads wait on the disk.
     let ((per_language, page_errors), (file_errors, print_write_errors)) = rayon::join(
-        || render::pages(&site, &templates, &shared, rendered, &staging),
+        || render::pages(&site, &templates, &shared, &rendered, &staging),
         || {
             rayon::join(
                 || render::site_files(&site, &templates, &shared, &sheets, &statics, &staging),
@@ -220,6 +234,7 @@ pub fn build(options: &Options) -> Outcome {
     if diagnostics.has_errors() {
         return Outcome::failed(diagnostics);
     }
+    let written = staging.written();
     if let Err(err) = staging.commit() {
         diagnostics.push(
             Diagnostic::error(
@@ -246,9 +261,17 @@ pub fn build(options: &Options) -> Outcome {
         stages: stages.into_inner(),
         report: Report::new(&site),
     };
+    let built = options.keep.then(|| Built {
+        site,
+        templates,
+        shared,
+        rendered,
+        written,
+    });
     Outcome {
         diagnostics: diagnostics.into_sorted(),
         summary: Some(summary),
+        built,
     }
 }
 

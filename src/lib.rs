@@ -16,6 +16,7 @@ pub mod output;
 pub mod print;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod templates;

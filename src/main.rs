@@ -36,6 +36,21 @@ enum Command {
         #[arg(long, value_name = "LENGTH", value_parser = parse_bleed)]
         print_bleed: Option<String>,
     },
+    /// Build, serve the site on this computer and rebuild on every save, reloading the browser
+    Serve {
+        /// The port to serve on
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but 127.0.0.1 or ::1 shows the site to the network
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser once it is served
+        #[arg(long)]
+        open: bool,
+        /// Also build pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn parse_bleed(text: &str) -> Result<String, String> {
@@ -47,6 +62,27 @@ fn parse_bleed(text: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let settings = safe_surgeries::serve::Settings {
+                root: cli.root,
+                drafts,
+                bind,
+                port,
+                open,
+            };
+            match safe_surgeries::serve::run(&settings) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Build {
             output,
             drafts,
@@ -58,6 +94,7 @@ fn main() -> ExitCode {
                 output,
                 drafts,
                 print_bleed,
+                keep: false,
             });
             let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {

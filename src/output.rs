@@ -1,8 +1,10 @@
 //! The write stage: everything goes into a staging folder beside `output/`, which replaces
 //! `output/` only when the whole build succeeded. A failed build leaves `output/` as it was.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Where rendered files go. A trait so that a later in-memory server can take the same
 /// stream of files.
@@ -20,7 +22,13 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// What each written file holds (a hash of its bytes, or of the source a copy came from),
+    /// when recording: watch mode compares builds with it to know which pages changed.
+    record: Option<Mutex<Written>>,
 }
+
+/// Output paths and a fingerprint of what each holds.
+pub type Written = HashMap<String, blake3::Hash>;
 
 fn sibling(target: &Path, tag: &str) -> PathBuf {
     let name = target
@@ -46,7 +54,31 @@ impl Staging {
             dir,
             target: target.to_owned(),
             committed: false,
+            record: None,
         })
+    }
+
+    /// Records a fingerprint of every file written from now on.
+    pub fn recording(mut self) -> Staging {
+        self.record = Some(Mutex::new(HashMap::new()));
+        self
+    }
+
+    /// The fingerprints recorded so far.
+    pub fn written(&self) -> Written {
+        self.record
+            .as_ref()
+            .and_then(|r| r.lock().ok().map(|map| map.clone()))
+            .unwrap_or_default()
+    }
+
+    fn note(&self, path: &str, fingerprint: impl FnOnce() -> blake3::Hash) {
+        if let Some(record) = &self.record {
+            let hash = fingerprint();
+            if let Ok(mut map) = record.lock() {
+                map.insert(path.to_owned(), hash);
+            }
+        }
     }
 
     fn full(&self, path: &str) -> PathBuf {
@@ -86,6 +118,42 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// A copied file's fingerprint: where it came from, its size and time, not its bytes (which
+/// may be large PDFs or fonts).
+fn source_fingerprint(from: &Path) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(from.to_string_lossy().as_bytes());
+    if let Ok(meta) = std::fs::metadata(from) {
+        hasher.update(&meta.len().to_le_bytes());
+        if let Ok(modified) = meta.modified() {
+            if let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) {
+                hasher.update(&since.as_nanos().to_le_bytes());
+            }
+        }
+    }
+    hasher.finalize()
+}
+
+/// Writes a file of the output in place, whole or not at all (watch mode updates a served
+/// tree: a reader must never get half a page).
+pub fn replace_file(root: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
+    let full = root.join(path);
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = full.with_file_name(format!(
+        ".{}.tmp-{}",
+        full.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, &full).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Removes a folder tree, folders in parallel: on this project's disks unlinking 20,000 small
@@ -132,6 +200,7 @@ fn remove_leftovers(target: &Path) {
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.note(path, || blake3::hash(bytes));
         let full = self.full(path);
         // Pages each have a folder of their own (pretty URLs), new in a fresh staging tree:
         // make it first rather than fail to open the file and retry.
@@ -157,6 +226,7 @@ impl Sink for Staging {
     }
 
     fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.note(path, || source_fingerprint(from));
         let full = self.full(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)?;
@@ -165,6 +235,7 @@ impl Sink for Staging {
     }
 
     fn link(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.note(path, || source_fingerprint(from));
         let full = self.full(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)?;

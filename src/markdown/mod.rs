@@ -58,6 +58,8 @@ struct Renderer<'s> {
     page: PageId,
     /// Where the page's bundle assets are published, for relative links.
     bundle_url: Option<String>,
+    /// The whole file: the page's own, or a newer text with the same front matter (watch mode).
+    source: &'s str,
     sanitizer: Sanitizer,
     ids: Ids,
     headings: Vec<(u8, String, String)>,
@@ -70,6 +72,16 @@ struct Renderer<'s> {
 }
 
 pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
+    render_text(site, page, &site.pages[page].source)
+}
+
+/// Renders `source`, a newer text of the page's file whose front matter is unchanged, in the
+/// page's place: what watch mode does when only a page's body was edited.
+pub fn render_text<'s>(
+    site: &'s Site,
+    page: PageId,
+    source: &'s str,
+) -> (Rendered, Vec<Diagnostic>) {
     let bundle_url = site.pages[page].bundle_dir.as_ref().map(|_| {
         let default = site.versions(page)[site.config.default_language].unwrap_or(page);
         site.url(default)
@@ -78,6 +90,7 @@ pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
         site,
         page,
         bundle_url,
+        source,
         sanitizer: Sanitizer::default(),
         ids: Ids::default(),
         headings: Vec::new(),
@@ -86,7 +99,7 @@ pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
         dropped_link: false,
         aligned_table: false,
     };
-    let body = site.pages[page].body();
+    let body = renderer.body();
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
@@ -316,7 +329,9 @@ impl<'s> Renderer<'s> {
     }
 
     fn body(&self) -> &'s str {
-        self.site.pages[self.page].body()
+        self.source
+            .get(self.site.pages[self.page].body_offset..)
+            .unwrap_or_default()
     }
 
     /// File line and column of a byte offset in the body.
@@ -329,7 +344,7 @@ impl<'s> Renderer<'s> {
         let page = &self.site.pages[self.page];
         let (line, col) = self.position(offset);
         diagnostic
-            .at(&page.file, Some(&page.source), line, col)
+            .at(&page.file, Some(self.source), line, col)
             .with_help(help)
     }
 

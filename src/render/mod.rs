@@ -29,44 +29,57 @@ pub fn markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
         rendered.push(r);
         diagnostics.extend(d);
     }
-    for (id, r) in rendered.iter().enumerate() {
-        let page = &site.pages[id];
-        for anchor in &r.anchors {
-            if !rendered[anchor.target].ids.contains(&anchor.anchor) {
-                let target = &site.pages[anchor.target];
-                let mut known: Vec<&str> = rendered[anchor.target]
-                    .ids
-                    .iter()
-                    .map(String::as_str)
-                    .collect();
-                known.sort_unstable();
-                let help = if known.is_empty() {
-                    format!(
-                        "{} has no headings to link to; remove `#{}`",
-                        target.file, anchor.anchor
-                    )
-                } else {
-                    format!(
-                        "the headings of {} have the ids: {}",
-                        target.file,
-                        known.join(", ")
-                    )
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        Stage::Links,
-                        format!(
-                            "broken link: {} has no heading `#{}`",
-                            target.file, anchor.anchor
-                        ),
-                    )
-                    .at(&page.file, Some(&page.source), anchor.line, anchor.col)
-                    .with_help(help),
-                );
-            }
-        }
+    for id in 0..rendered.len() {
+        diagnostics.extend(broken_anchors(site, &rendered, id, &site.pages[id].source));
     }
     (rendered, diagnostics)
+}
+
+/// Links with an `#anchor` from page `id` (whose file text is `source`) to a heading that the
+/// target page does not have.
+pub fn broken_anchors(
+    site: &Site,
+    rendered: &[Rendered],
+    id: PageId,
+    source: &str,
+) -> Vec<Diagnostic> {
+    let page = &site.pages[id];
+    let mut diagnostics = Vec::new();
+    for anchor in &rendered[id].anchors {
+        let Some(target_rendered) = rendered.get(anchor.target) else {
+            continue;
+        };
+        if target_rendered.ids.contains(&anchor.anchor) {
+            continue;
+        }
+        let target = &site.pages[anchor.target];
+        let mut known: Vec<&str> = target_rendered.ids.iter().map(String::as_str).collect();
+        known.sort_unstable();
+        let help = if known.is_empty() {
+            format!(
+                "{} has no headings to link to; remove `#{}`",
+                target.file, anchor.anchor
+            )
+        } else {
+            format!(
+                "the headings of {} have the ids: {}",
+                target.file,
+                known.join(", ")
+            )
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                Stage::Links,
+                format!(
+                    "broken link: {} has no heading `#{}`",
+                    target.file, anchor.anchor
+                ),
+            )
+            .at(&page.file, Some(source), anchor.line, anchor.col)
+            .with_help(help),
+        );
+    }
+    diagnostics
 }
 
 /// The template a page is rendered with.
@@ -128,20 +141,16 @@ pub fn pages(
     site: &Site,
     templates: &Templates,
     shared: &Shared,
-    rendered: Vec<Rendered>,
+    rendered: &[Rendered],
     sink: &dyn Sink,
 ) -> (Vec<usize>, Vec<Diagnostic>) {
     let outcomes: Vec<Result<(), Box<(Diagnostic, PageId)>>> = rendered
-        .into_par_iter()
+        .par_iter()
         .enumerate()
         .map(|(id, rendered)| {
-            let context = shared.page(site, id, &rendered);
-            drop(rendered);
-            let mut html = Vec::with_capacity(32 * 1024);
-            templates
-                .render(template_of(site, id), &context, &mut html)
-                .map_err(|d| Box::new((d, id)))?;
-            let path = format!("{}index.html", site.places[id].path);
+            let html =
+                page(site, templates, shared, id, rendered).map_err(|d| Box::new((d, id)))?;
+            let path = page_path(site, id);
             sink.write(&path, &html)
                 .map_err(|err| Box::new((write_error(&path, &err), id)))
         })
@@ -155,6 +164,25 @@ pub fn pages(
         }
     }
     (per_language, group_failures(site, failures))
+}
+
+/// Where page `id` is written, relative to the output folder.
+pub fn page_path(site: &Site, id: PageId) -> String {
+    format!("{}index.html", site.places[id].path)
+}
+
+/// One page's HTML, from its rendered Markdown.
+pub fn page(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    id: PageId,
+    rendered: &Rendered,
+) -> Result<Vec<u8>, Diagnostic> {
+    let context = shared.page(site, id, rendered);
+    let mut html = Vec::with_capacity(32 * 1024);
+    templates.render(template_of(site, id), &context, &mut html)?;
+    Ok(html)
 }
 
 /// One template mistake fails every page using it: report it once, naming the first page and

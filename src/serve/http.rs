@@ -1,0 +1,245 @@
+//! Answers one HTTP request from the output folder: only files inside it, with their content
+//! types, the theme's 404 page for anything else, and the live-reload script in every page.
+
+use std::io::Cursor;
+use std::path::{Component, Path, PathBuf};
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::live::{self, Hub};
+
+pub struct Context {
+    /// The output folder, resolved (symlinks and all) once at start.
+    pub root: PathBuf,
+    pub base_path: String,
+    pub hub: std::sync::Arc<Hub>,
+}
+
+pub fn handle(request: Request, context: &Context) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(text(405, "only GET and HEAD are served\n"));
+        return;
+    }
+    let url = request.url().to_owned();
+    let path = url.split(['?', '#']).next().unwrap_or("/").to_owned();
+    if path == live::EVENTS_URL {
+        let rx = context.hub.listen();
+        let mut writer = request.into_writer();
+        let _ = live::stream(&rx, &mut writer);
+        return;
+    }
+    let response = if let Some(rest) = path.strip_prefix(live::PREFIX) {
+        match rest {
+            "live.js" => asset(live::SCRIPT, "text/javascript; charset=utf-8"),
+            "live.css" => asset(live::STYLE, "text/css; charset=utf-8"),
+            _ => not_found(context),
+        }
+    } else {
+        file_response(&path, context)
+    };
+    let _ = request.respond(response);
+}
+
+type Reply = Response<Cursor<Vec<u8>>>;
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn reply(status: u16, body: Vec<u8>, content_type: &str) -> Reply {
+    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    for h in [
+        header("Content-Type", content_type),
+        // Editors reload to see changes: nothing may come from a cache.
+        header("Cache-Control", "no-store"),
+        header("X-Content-Type-Options", "nosniff"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        response.add_header(h);
+    }
+    response
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    reply(
+        status,
+        body.as_bytes().to_vec(),
+        "text/plain; charset=utf-8",
+    )
+}
+
+fn asset(body: &str, content_type: &str) -> Reply {
+    reply(200, body.as_bytes().to_vec(), content_type)
+}
+
+/// The file a URL path names, if it is inside the output folder.
+pub fn resolve(root: &Path, base_path: &str, url_path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(url_path)?;
+    let relative = decoded
+        .strip_prefix(base_path)
+        .or_else(|| decoded.strip_prefix(base_path.trim_end_matches('/')))?;
+    let mut path = root.to_path_buf();
+    for component in Path::new(relative).components() {
+        match component {
+            Component::Normal(part) => path.push(part),
+            Component::CurDir => {}
+            // `..`, a root or a drive letter: never outside the output.
+            _ => return None,
+        }
+    }
+    let path = if path.is_dir() {
+        path.join("index.html")
+    } else {
+        path
+    };
+    // Symlinks could still lead out: compare where the file really is.
+    let real = path.canonicalize().ok()?;
+    (real.starts_with(root) && real.is_file()).then_some(real)
+}
+
+fn file_response(url_path: &str, context: &Context) -> Reply {
+    // A folder asked for without its slash: send the browser to the slash, so that relative
+    // links in the page resolve as they will on the real server.
+    if !url_path.ends_with('/') {
+        if let Some(dir) = resolve(&context.root, &context.base_path, &format!("{url_path}/")) {
+            if dir.ends_with("index.html") && !url_path.ends_with("index.html") {
+                let mut response = reply(301, Vec::new(), "text/plain; charset=utf-8");
+                if let Some(h) = header("Location", &format!("{url_path}/")) {
+                    response.add_header(h);
+                }
+                return response;
+            }
+        }
+    }
+    match resolve(&context.root, &context.base_path, url_path) {
+        Some(file) => match std::fs::read(&file) {
+            Ok(bytes) => {
+                let content_type = content_type(&file);
+                let body = if content_type.starts_with("text/html") {
+                    with_live_script(bytes)
+                } else {
+                    bytes
+                };
+                reply(200, body, content_type)
+            }
+            Err(_) => not_found(context),
+        },
+        None => not_found(context),
+    }
+}
+
+fn not_found(context: &Context) -> Reply {
+    match std::fs::read(context.root.join("404.html")) {
+        Ok(page) => reply(404, with_live_script(page), "text/html; charset=utf-8"),
+        Err(_) => text(404, "Not found\n"),
+    }
+}
+
+/// The page with the live-reload script added before `</head>` (or at the end).
+pub fn with_live_script(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = live::TAG.as_bytes();
+    match find(&html, b"</head>") {
+        Some(at) => {
+            html.splice(at..at, tag.iter().copied());
+        }
+        None => html.extend_from_slice(tag),
+    }
+    html
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    let extension = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `%XX` escapes decoded; `None` for malformed escapes, text that is not UTF-8, or a NUL.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    (!decoded.contains('\0')).then_some(decoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_output() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path().join("out");
+        std::fs::create_dir_all(root.join("ar/page"))?;
+        std::fs::write(root.join("ar/page/index.html"), "x")?;
+        std::fs::write(dir.path().join("secret.txt"), "secret")?;
+        let root = root.canonicalize()?;
+        assert!(resolve(&root, "/", "/ar/page/").is_some());
+        assert!(resolve(&root, "/", "/%61r/page/index.html").is_some());
+        for bad in [
+            "/../secret.txt",
+            "/ar/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/ar/%00",
+            "/%zz",
+        ] {
+            assert!(resolve(&root, "/", bad).is_none(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))?;
+            assert!(resolve(&root, "/", "/link.txt").is_none(), "a symlink out");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_script_goes_into_the_head() {
+        let html =
+            with_live_script(b"<html><head><title>x</title></head><body></body></html>".to_vec());
+        let text = String::from_utf8(html).unwrap_or_default();
+        assert!(text.contains(&format!("{}</head>", live::TAG)));
+    }
+}

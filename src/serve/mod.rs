@@ -1,0 +1,392 @@
+//! `safe-surgeries serve`: build, serve `output/` on this computer, and rebuild on every save.
+//!
+//! The server serves the output folder on disk, not a copy in memory: what an editor sees is
+//! byte for byte what `build` writes, the tests compare that folder with a clean build, and a
+//! 20,000-page site does not need its 450 MB held in memory. Rebuilds write only files that
+//! changed, each replaced whole, and a failed rebuild writes nothing: the last good site stays
+//! served while the errors show over the page and in the terminal.
+
+mod http;
+mod live;
+mod watch;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::build::{self, Built, Options};
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::markdown;
+use crate::output::{self, Written};
+use crate::render;
+use crate::site::PageId;
+
+pub struct Settings {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+}
+
+/// What a rebuild did, for the terminal and the browser.
+struct Rebuilt {
+    /// Output files written or removed.
+    changed: Vec<String>,
+    /// Pages rendered again.
+    rendered: usize,
+    how: &'static str,
+}
+
+struct Session {
+    root: PathBuf,
+    output: PathBuf,
+    drafts: bool,
+    /// The last good build, kept to render single pages again.
+    built: Option<Built>,
+    /// Whether the last rebuild failed (then only a full build may follow).
+    failed: bool,
+}
+
+pub fn run(settings: &Settings) -> Result<(), String> {
+    let mut session = Session {
+        root: settings.root.clone(),
+        output: settings.root.join("output"),
+        drafts: settings.drafts,
+        built: None,
+        failed: false,
+    };
+    let hub = Arc::new(live::Hub::new());
+    let started = Instant::now();
+    match session.full_build() {
+        Ok(rebuilt) => say(&format!(
+            "Built {} files in {} ms",
+            rebuilt.changed.len(),
+            started.elapsed().as_millis()
+        )),
+        Err(diagnostics) => report_failure(&hub, &diagnostics),
+    }
+    std::fs::create_dir_all(&session.output)
+        .map_err(|e| format!("cannot create {}: {e}", session.output.display()))?;
+    let root = session
+        .output
+        .canonicalize()
+        .map_err(|e| format!("cannot open {}: {e}", session.output.display()))?;
+    let base_path = session
+        .built
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), |b| b.site.config.base_path.clone());
+
+    let server = tiny_http::Server::http((settings.bind, settings.port)).map_err(|e| {
+        format!(
+            "cannot listen on {}:{}: {e} (is another server using the port? try --port)",
+            settings.bind, settings.port
+        )
+    })?;
+    let address = server.server_addr().to_ip().map_or_else(
+        || format!("{}:{}", settings.bind, settings.port),
+        |a| a.to_string(),
+    );
+    let url = format!("http://{address}{base_path}");
+    if !settings.bind.is_loopback() {
+        say(&format!(
+            "Warning: serving on {} makes the site, drafts included, visible to other computers on the network.",
+            settings.bind
+        ));
+    }
+    say(&format!(
+        "Serving {url} (Ctrl+C to stop); watching for changes"
+    ));
+    let context = Arc::new(http::Context {
+        root,
+        base_path,
+        hub: Arc::clone(&hub),
+    });
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let context = Arc::clone(&context);
+            std::thread::spawn(move || http::handle(request, &context));
+        }
+    });
+    if settings.open {
+        open_browser(&url);
+    }
+
+    let mut watcher = watch::Watcher::new(&settings.root)
+        .map_err(|e| format!("cannot watch {}: {e}", settings.root.display()))?;
+    while let Some(changed) = watcher.next_batch() {
+        let started = Instant::now();
+        let changed = session.sources_among(&changed);
+        if changed.is_empty() {
+            continue;
+        }
+        let css_only = session
+            .built
+            .as_ref()
+            .is_some_and(|b| watch::is_only_stylesheets(&changed, &b.site.config.theme));
+        let outcome = session.rebuild(&changed);
+        let took = started.elapsed().as_millis();
+        let what = describe(&changed);
+        match outcome {
+            Ok(rebuilt) => {
+                say(&format!(
+                    "{what}: {} ({} pages rendered, {} files changed) in {took} ms",
+                    rebuilt.how,
+                    rebuilt.rendered,
+                    rebuilt.changed.len()
+                ));
+                let sheets = session.stylesheets();
+                let pages = if css_only {
+                    Vec::new()
+                } else {
+                    session.page_urls(&rebuilt.changed)
+                };
+                hub.built(&pages, &sheets);
+            }
+            Err(diagnostics) => {
+                say(&format!(
+                    "{what}: the build failed in {took} ms; the last good site is still served"
+                ));
+                report_failure(&hub, &diagnostics);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+fn report_failure(hub: &live::Hub, diagnostics: &[Diagnostic]) {
+    let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    let text = text.join("\n");
+    say(&text);
+    hub.failed(text);
+}
+
+/// "content/guidance/registration.md changed", or "3 files changed".
+fn describe(changed: &BTreeSet<String>) -> String {
+    match changed.len() {
+        1 => format!(
+            "{} changed",
+            changed.iter().next().map_or("", String::as_str)
+        ),
+        n => format!("{n} files changed"),
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        say(&format!("Could not open a browser; open {url} yourself."));
+    }
+}
+
+impl Session {
+    fn options(&self) -> Options {
+        Options {
+            root: self.root.clone(),
+            output: Some(self.output.clone()),
+            drafts: self.drafts,
+            print_bleed: None,
+            keep: true,
+        }
+    }
+
+    fn rebuild(&mut self, changed: &BTreeSet<String>) -> Result<Rebuilt, Vec<Diagnostic>> {
+        if !self.failed {
+            if let Some(result) = self.bodies_only(changed) {
+                self.failed = result.is_err();
+                return result;
+            }
+        }
+        self.full_build()
+    }
+
+    /// A full build, written through the usual staging folder, kept in memory.
+    fn full_build(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let outcome = build::build(&self.options());
+        let (Some(_), Some(built)) = (outcome.summary, outcome.built) else {
+            self.failed = true;
+            return Err(outcome.diagnostics);
+        };
+        let changed = match &self.built {
+            Some(old) => differences(&old.written, &built.written),
+            None => built.written.keys().cloned().collect(),
+        };
+        let rendered = built.site.pages.len();
+        self.built = Some(built);
+        self.failed = false;
+        Ok(Rebuilt {
+            changed,
+            rendered,
+            how: "full rebuild",
+        })
+    }
+
+    /// Where only the bodies of existing, non-printable pages changed (their front matter
+    /// byte for byte the same), nothing but those pages can differ: render just them again.
+    /// `None` when the change is of any other kind.
+    fn bodies_only(
+        &mut self,
+        changed: &BTreeSet<String>,
+    ) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
+        let built = self.built.as_mut()?;
+        let site = Arc::clone(&built.site);
+        let mut edits: Vec<(PageId, String)> = Vec::new();
+        for rel in changed {
+            let id = site.pages.iter().position(|p| &p.file == rel)?;
+            let page = &site.pages[id];
+            let original = site.versions(id)[site.config.default_language].unwrap_or(id);
+            if page.front.print.is_some() || site.pages[original].front.print.is_some() {
+                return None;
+            }
+            let bytes = std::fs::read(self.root.join(rel)).ok()?;
+            let text = crate::source::decode(&bytes, rel, Stage::Content).ok()?;
+            let front = page.source.as_bytes().get(..page.body_offset)?;
+            if text.as_bytes().get(..page.body_offset) != Some(front) {
+                return None;
+            }
+            edits.push((id, text));
+        }
+        let mut diagnostics = Vec::new();
+        let mut fresh = Vec::new();
+        for (id, text) in &edits {
+            let (rendered, found) = markdown::render_text(&site, *id, text);
+            diagnostics.extend(found);
+            fresh.push((*id, rendered));
+        }
+        // Anchors: from the edited pages, and from every page into them.
+        let mut rendered = std::mem::take(&mut built.rendered);
+        let mut previous = Vec::new();
+        for (id, r) in fresh {
+            previous.push((id, std::mem::replace(&mut rendered[id], r)));
+        }
+        for (id, text) in &edits {
+            diagnostics.extend(render::broken_anchors(&site, &rendered, *id, text));
+        }
+        let edited: Vec<PageId> = edits.iter().map(|(id, _)| *id).collect();
+        for (from, r) in rendered.iter().enumerate() {
+            if !edited.contains(&from) && r.anchors.iter().any(|a| edited.contains(&a.target)) {
+                diagnostics.extend(render::broken_anchors(
+                    &site,
+                    &rendered,
+                    from,
+                    &site.pages[from].source,
+                ));
+            }
+        }
+        let mut pages = Vec::new();
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            for &id in &edited {
+                match render::page(&site, &built.templates, &built.shared, id, &rendered[id]) {
+                    Ok(html) => pages.push((render::page_path(&site, id), html)),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            for (id, r) in previous {
+                rendered[id] = r;
+            }
+            built.rendered = rendered;
+            return Some(Err(diagnostics));
+        }
+        built.rendered = rendered;
+        let mut written = Vec::new();
+        for (path, html) in pages {
+            let hash = blake3::hash(&html);
+            if built.written.get(&path) == Some(&hash) {
+                continue;
+            }
+            if let Err(err) = output::replace_file(&self.output, &path, &html) {
+                return Some(Err(vec![Diagnostic::error(
+                    Stage::Output,
+                    format!("cannot write {path}: {err}"),
+                )]));
+            }
+            built.written.insert(path.clone(), hash);
+            written.push(path);
+        }
+        Some(Ok(Rebuilt {
+            changed: written,
+            rendered: edited.len(),
+            how: "page bodies only",
+        }))
+    }
+
+    /// The changed paths that matter: an editor's temporary files under `content/` (created
+    /// and gone before the rebuild, such as `sed -i`'s) were never pages or assets.
+    fn sources_among(&self, changed: &BTreeSet<String>) -> BTreeSet<String> {
+        let Some(built) = &self.built else {
+            return changed.clone();
+        };
+        changed
+            .iter()
+            .filter(|rel| {
+                !rel.starts_with("content/")
+                    || self.root.join(rel).exists()
+                    || built.site.pages.iter().any(|p| &&p.file == rel)
+                    || built
+                        .site
+                        .assets
+                        .iter()
+                        .any(|(a, _)| a.source == self.root.join(rel))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The stylesheets of the current build, by name, as URLs.
+    fn stylesheets(&self) -> Vec<(String, String)> {
+        let Some(built) = &self.built else {
+            return Vec::new();
+        };
+        built
+            .written
+            .keys()
+            .filter_map(|path| {
+                let file = path.strip_prefix("css/")?;
+                let name = file.strip_suffix(".css")?.rsplit_once('.')?.0;
+                Some((name.to_owned(), built.site.config.url(path)))
+            })
+            .collect()
+    }
+
+    /// URL paths of changed output files, as a browser's address bar shows them.
+    fn page_urls(&self, changed: &[String]) -> Vec<String> {
+        let base = self
+            .built
+            .as_ref()
+            .map_or("/", |b| b.site.config.base_path.as_str());
+        changed
+            .iter()
+            .map(|path| {
+                let path = path.strip_suffix("index.html").unwrap_or(path);
+                format!("{base}{path}")
+            })
+            .collect()
+    }
+}
+
+/// Output paths that are new, changed or gone between two builds.
+fn differences(old: &Written, new: &Written) -> Vec<String> {
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|&(path, hash)| old.get(path) != Some(hash))
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+    changed.sort();
+    changed
+}
