@@ -33,6 +33,8 @@ pub struct Options {
 pub struct Built {
     pub site: Arc<Site>,
     pub templates: templates::Templates,
+    /// Stylesheet URLs by name, which templates are loaded with.
+    pub css_urls: Arc<std::collections::HashMap<String, String>>,
     pub shared: Shared,
     pub rendered: Vec<crate::markdown::Rendered>,
     /// Every output file and a fingerprint of what it holds.
@@ -264,6 +266,7 @@ pub fn build(options: &Options) -> Outcome {
     let built = options.keep.then(|| Built {
         site,
         templates,
+        css_urls,
         shared,
         rendered,
         written,

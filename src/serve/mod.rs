@@ -205,7 +205,11 @@ impl Session {
 
     fn rebuild(&mut self, changed: &BTreeSet<String>) -> Result<Rebuilt, Vec<Diagnostic>> {
         if !self.failed {
-            if let Some(result) = self.bodies_only(changed) {
+            let quick = match self.bodies_only(changed) {
+                Some(result) => Some(result),
+                None => self.templates_only(changed),
+            };
+            if let Some(result) = quick {
                 self.failed = result.is_err();
                 return result;
             }
@@ -303,26 +307,77 @@ impl Session {
             return Some(Err(diagnostics));
         }
         built.rendered = rendered;
-        let mut written = Vec::new();
-        for (path, html) in pages {
-            let hash = blake3::hash(&html);
-            if built.written.get(&path) == Some(&hash) {
-                continue;
+        Some(
+            write_changed(&self.output, &mut built.written, pages).map(|changed| Rebuilt {
+                changed,
+                rendered: edited.len(),
+                how: "page bodies only",
+            }),
+        )
+    }
+
+    /// Where only page templates changed: load the templates again and render the pages whose
+    /// template is, or uses, a changed one. `None` when anything else changed (a stylesheet, a
+    /// removed template, the 404 page's template: a full build handles those).
+    fn templates_only(
+        &mut self,
+        changed: &BTreeSet<String>,
+    ) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
+        let built = self.built.as_mut()?;
+        let site = Arc::clone(&built.site);
+        let prefix = format!("themes/{}/templates/", site.config.theme);
+        let mut names = Vec::new();
+        for rel in changed {
+            let name = rel.strip_prefix(&prefix)?;
+            if !self.root.join(rel).is_file() {
+                return None;
             }
-            if let Err(err) = output::replace_file(&self.output, &path, &html) {
-                return Some(Err(vec![Diagnostic::error(
-                    Stage::Output,
-                    format!("cannot write {path}: {err}"),
-                )]));
-            }
-            built.written.insert(path.clone(), hash);
-            written.push(path);
+            names.push(name.to_owned());
         }
-        Some(Ok(Rebuilt {
-            changed: written,
-            rendered: edited.len(),
-            how: "page bodies only",
-        }))
+        let templates = match crate::templates::load(&site, &built.css_urls) {
+            Ok(templates) => templates,
+            Err(errors) => return Some(Err(errors)),
+        };
+        let missing = render::check_templates(&site, &templates);
+        if !missing.is_empty() {
+            return Some(Err(missing));
+        }
+        let affected = templates.users_of(&names);
+        if affected.contains("404.html") {
+            return None;
+        }
+        let ids: Vec<PageId> = (0..site.pages.len())
+            .filter(|&id| affected.contains(render::template_of(&site, id)))
+            .collect();
+        let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = {
+            use rayon::prelude::*;
+            let (templates, shared, rendered) = (&templates, &built.shared, &built.rendered);
+            ids.par_iter()
+                .map(|&id| {
+                    render::page(&site, templates, shared, id, &rendered[id])
+                        .map(|html| (render::page_path(&site, id), html))
+                })
+                .collect()
+        };
+        let mut htmls = Vec::with_capacity(pages.len());
+        let mut diagnostics = Vec::new();
+        for page in pages {
+            match page {
+                Ok(p) => htmls.push(p),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Some(Err(diagnostics));
+        }
+        built.templates = templates;
+        Some(
+            write_changed(&self.output, &mut built.written, htmls).map(|changed| Rebuilt {
+                changed,
+                rendered: ids.len(),
+                how: "templates only",
+            }),
+        )
     }
 
     /// The changed paths that matter: an editor's temporary files under `content/` (created
@@ -377,6 +432,42 @@ impl Session {
             })
             .collect()
     }
+}
+
+/// Writes the pages whose bytes differ from what the output holds; gives their paths.
+fn write_changed(
+    output: &std::path::Path,
+    written: &mut Written,
+    pages: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let changed: Vec<(String, blake3::Hash, Vec<u8>)> = pages
+        .into_par_iter()
+        .filter_map(|(path, html)| {
+            let hash = blake3::hash(&html);
+            (written.get(&path) != Some(&hash)).then_some((path, hash, html))
+        })
+        .collect();
+    let errors: Vec<Diagnostic> = changed
+        .par_iter()
+        .filter_map(|(path, _, html)| {
+            output::replace_file(output, path, html).err().map(|err| {
+                Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}")).with_help(
+                    "check there is free disk space and that the output folder is writable",
+                )
+            })
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(changed
+        .into_iter()
+        .map(|(path, hash, _)| {
+            written.insert(path.clone(), hash);
+            path
+        })
+        .collect())
 }
 
 /// Output paths that are new, changed or gone between two builds.

@@ -3,7 +3,7 @@
 
 pub mod context;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
@@ -166,6 +166,33 @@ fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
 }
 
 impl Templates {
+    /// The templates that are among `changed` or use one of them (extend, include or import
+    /// it, directly or through others): what must render again after those files changed.
+    /// A changed file defining components could be used anywhere, so then all of them.
+    pub fn users_of(&self, changed: &[String]) -> HashSet<String> {
+        let mut affected: HashSet<String> = changed.iter().cloned().collect();
+        let defines_components = changed.iter().any(|name| {
+            self.files.files.get(name).is_some_and(|(_, text)| {
+                text.contains("{% component") || text.contains("{%- component")
+            })
+        });
+        if defines_components {
+            return self.files.files.keys().cloned().collect();
+        }
+        loop {
+            let before = affected.len();
+            for (name, (_, text)) in &self.files.files {
+                if !affected.contains(name) && uses(text).iter().any(|used| affected.contains(used))
+                {
+                    affected.insert(name.clone());
+                }
+            }
+            if affected.len() == before {
+                return affected;
+            }
+        }
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -260,4 +287,26 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
             }
         },
     );
+}
+
+/// The templates a template's text names in `extends`, `include` and `import` tags.
+fn uses(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let Some(rest) = ["extends", "include", "import"]
+            .iter()
+            .find_map(|kw| tag.strip_prefix(kw))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        if let Some(name) = rest[1..].split(quote).next() {
+            names.push(name.to_owned());
+        }
+    }
+    names
 }

@@ -1,0 +1,500 @@
+//! `safe-surgeries serve`: started on a free port in a temporary site, driven by editing files,
+//! and checked over HTTP (pages, the live-reload event stream, the error overlay) and on disk
+//! (the served tree equals a clean build).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start(site: &Site) -> Server {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let server = Server { child, port };
+    let started = Instant::now();
+    while get(port, "/").is_none() {
+        assert!(started.elapsed() < WAIT, "serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A plain HTTP/1.1 GET, read to the end.
+fn get(port: u16, path: &str) -> Option<Reply> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(WAIT)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = headers.split_whitespace().nth(1)?.parse().ok()?;
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    Some(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = end + 2;
+        out.extend_from_slice(&data[start..(start + size).min(data.len())]);
+        data = &data[(start + size + 2).min(data.len())..];
+    }
+    out
+}
+
+/// The live-reload events, one string per event (its `event:` and `data:` lines).
+fn events(port: u16) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the event stream");
+    write!(
+        stream,
+        "GET /__safe-surgeries/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("ask for events");
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if line.is_empty() {
+                if event.starts_with("event:") && tx.send(std::mem::take(&mut event)).is_err() {
+                    break;
+                }
+                event.clear();
+            } else {
+                event.push_str(&line);
+                event.push('\n');
+            }
+        }
+    });
+    // The stream is open once its first comment or event has arrived; give it a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    rx
+}
+
+fn next_event(rx: &Receiver<String>) -> String {
+    rx.recv_timeout(WAIT)
+        .expect("an event from serve within the time allowed")
+}
+
+/// Waits until `path` is served with `needle` in it.
+fn wait_for(port: u16, path: &str, needle: &str) -> Reply {
+    let started = Instant::now();
+    loop {
+        if let Some(reply) = get(port, path) {
+            if reply.text().contains(needle) {
+                return reply;
+            }
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "{path} never contained {needle:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn small_site() -> Site {
+    let site = Site::en_ar();
+    site.write(
+        "content/guide/_index.md",
+        md("title: Guide\nweight: 1", "The guide."),
+    );
+    site.write("content/guide/_index.ar.md", md("title: دليل", "الدليل."));
+    site.write(
+        "content/guide/one.md",
+        md("title: One\nweight: 1", "## Start\n\nFirst words."),
+    );
+    site.write("content/guide/one.ar.md", md("title: واحد", "كلمات."));
+    site.write(
+        "content/guide/two.md",
+        md("title: Two\nweight: 2", "See [one](@/guide/one.md#start)."),
+    );
+    site
+}
+
+#[test]
+fn an_edited_page_is_served_and_its_reload_event_sent() {
+    let site = small_site();
+    let server = start(&site);
+    let rx = events(server.port);
+    site.write(
+        "content/guide/one.md",
+        md("title: One\nweight: 1", "## Start\n\nNew words."),
+    );
+    let event = next_event(&rx);
+    assert!(event.starts_with("event: built"), "{event}");
+    assert!(
+        event.contains("\"/guide/one/\""),
+        "the event names the changed page: {event}"
+    );
+    assert!(
+        !event.contains("\"/guide/two/\""),
+        "and not pages that did not change: {event}"
+    );
+    let page = wait_for(server.port, "/guide/one/", "New words.");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("/__safe-surgeries/live.js"),
+        "served pages get the live-reload script"
+    );
+    let on_disk =
+        std::fs::read_to_string(site.path("output/guide/one/index.html")).unwrap_or_default();
+    assert!(
+        on_disk.contains("New words.") && !on_disk.contains("__safe-surgeries"),
+        "the built file has no script"
+    );
+}
+
+#[test]
+fn a_broken_file_shows_the_error_and_keeps_the_last_good_page_until_fixed() {
+    let site = small_site();
+    let server = start(&site);
+    let rx = events(server.port);
+    site.write(
+        "content/guide/one.md",
+        "---\ntitle: [unclosed\n---\n\nBroken words.\n",
+    );
+    let event = next_event(&rx);
+    assert!(event.starts_with("event: errors"), "{event}");
+    assert!(
+        event.contains("content/guide/one.md:2"),
+        "the overlay names file and line: {event}"
+    );
+    let page = get(server.port, "/guide/one/").expect("still serving");
+    assert!(
+        page.text().contains("First words."),
+        "the last good page is still served"
+    );
+
+    // A page opened now hears the error at once.
+    let late = events(server.port);
+    assert!(next_event(&late).starts_with("event: errors"));
+
+    site.write(
+        "content/guide/one.md",
+        md("title: One\nweight: 1", "## Start\n\nFixed words."),
+    );
+    let event = next_event(&rx);
+    assert!(
+        event.starts_with("event: built"),
+        "fixing the file clears the error: {event}"
+    );
+    wait_for(server.port, "/guide/one/", "Fixed words.");
+}
+
+#[test]
+fn a_stylesheet_change_is_applied_without_reloading_pages() {
+    let site = small_site();
+    let server = start(&site);
+    let rx = events(server.port);
+    let css = site.path("themes/default/css/main.css");
+    let mut text = std::fs::read_to_string(&css).unwrap_or_default();
+    text.push_str("\nbody { color: #111; }\n");
+    std::fs::write(&css, text).expect("edit the stylesheet");
+    let event = next_event(&rx);
+    assert!(event.contains("\"pages\":[]"), "no page reloads: {event}");
+    let sheet = event
+        .split("\"main\":\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let served = get(server.port, &sheet).expect("the new stylesheet is served");
+    assert_eq!(served.status, 200);
+    assert!(served.text().contains("#111"), "{sheet}: {}", served.text());
+}
+
+#[test]
+fn only_files_inside_the_output_are_served_with_their_types() {
+    let site = small_site();
+    site.write("static/site.webmanifest", "{}");
+    site.write("static/fonts/x.woff2", "wOF2");
+    site.write("static/doc.pdf", "%PDF-1.7");
+    site.write("secret.txt", "do not serve");
+    let server = start(&site);
+    for (path, kind) in [
+        ("/site.webmanifest", "application/manifest+json"),
+        ("/fonts/x.woff2", "font/woff2"),
+        ("/doc.pdf", "application/pdf"),
+        ("/guide/", "text/html"),
+    ] {
+        let reply = get(server.port, path).expect("served");
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            reply
+                .headers
+                .to_ascii_lowercase()
+                .contains(&format!("content-type: {kind}")),
+            "{path}: {}",
+            reply.headers
+        );
+    }
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/guide/../../secret.txt",
+        "/fonts/",
+        "/nothing-here",
+    ] {
+        let reply = get(server.port, path).expect("answered");
+        assert_eq!(reply.status, 404, "{path}");
+        assert!(!reply.text().contains("do not serve"));
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(site.path("secret.txt"), site.path("output/leak.txt"))
+            .expect("symlink");
+        assert_eq!(
+            get(server.port, "/leak.txt").map(|r| r.status),
+            Some(404),
+            "no symlink out of the output"
+        );
+    }
+    let missing = get(server.port, "/nothing-here").expect("answered");
+    assert!(missing.text().contains("<html"), "the theme's 404 page");
+    assert_eq!(
+        get(server.port, "/guide").map(|r| r.status),
+        Some(301),
+        "a folder without its slash"
+    );
+}
+
+#[test]
+fn it_stays_up_under_hundreds_of_concurrent_requests() {
+    let site = small_site();
+    let server = start(&site);
+    let port = server.port;
+    let handles: Vec<_> = (0..300)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/guide/one/"
+                } else {
+                    "/ar/guide/one/"
+                };
+                get(port, path).map(|r| r.status)
+            })
+        })
+        .collect();
+    let ok = handles
+        .into_iter()
+        .map(|h| h.join().ok().flatten())
+        .filter(|s| *s == Some(200))
+        .count();
+    assert_eq!(ok, 300, "every request answered");
+    assert_eq!(
+        get(port, "/").map(|r| r.status),
+        Some(200),
+        "and still serving"
+    );
+}
+
+/// One edit an editor makes to the site.
+type Step = Box<dyn Fn(&Site)>;
+
+/// Every file of a tree, relative, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.insert(rel, std::fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn after_edits_adds_renames_and_deletes_the_served_tree_equals_a_clean_build() {
+    let site = small_site();
+    let server = start(&site);
+    let rx = events(server.port);
+    let steps: Vec<Step> = vec![
+        Box::new(|s| {
+            s.write(
+                "content/guide/one.md",
+                md("title: One\nweight: 1", "## Start\n\nBody edit."),
+            );
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/guide/one.md",
+                md("title: One, renamed\nweight: 3", "## Start\n\nBody edit."),
+            );
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/guide/three.md",
+                md("title: Three\nweight: 4", "A new page."),
+            );
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/guide/three.ar.md",
+                md("title: ثلاثة", "صفحة جديدة."),
+            );
+        }),
+        Box::new(|s| {
+            std::fs::rename(
+                s.path("content/guide/three.md"),
+                s.path("content/guide/four.md"),
+            )
+            .expect("rename");
+            std::fs::rename(
+                s.path("content/guide/three.ar.md"),
+                s.path("content/guide/four.ar.md"),
+            )
+            .expect("rename");
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/guide/_index.md",
+                md("title: The guide\nweight: 1", "The guide, rewritten."),
+            );
+        }),
+        Box::new(|s| {
+            let template = s.read("themes/default/templates/section.html");
+            s.write(
+                "themes/default/templates/section.html",
+                template.replace("{% endblock main %}", "<p>Edited.</p>{% endblock main %}"),
+            );
+        }),
+        Box::new(|s| {
+            s.remove("content/guide/one.ar.md");
+        }),
+        Box::new(|s| {
+            s.remove("content/guide/four.md");
+            s.remove("content/guide/four.ar.md");
+        }),
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        step(&site);
+        let event = next_event(&rx);
+        assert!(event.starts_with("event: built"), "step {}: {event}", i + 1);
+        // Let a second burst of events from the same step (a rename is two) settle.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(400)) {
+            assert!(more.starts_with("event: built"), "step {}: {more}", i + 1);
+        }
+    }
+    let served = tree(&site.path("output"));
+    drop(server);
+    let clean = tempfile::tempdir().expect("temporary folder");
+    let out = clean.path().join("out");
+    site.build_with(&["--output", out.to_str().unwrap_or_default()])
+        .assert_ok();
+    let built = tree(&out);
+    let served_names: Vec<&String> = served.keys().collect();
+    let built_names: Vec<&String> = built.keys().collect();
+    assert_eq!(served_names, built_names, "the same files");
+    for (path, bytes) in &built {
+        assert!(
+            served.get(path) == Some(bytes),
+            "{path} differs from a clean build"
+        );
+    }
+}
+
+#[test]
+fn a_template_change_rerenders_the_pages_that_use_it() {
+    let site = small_site();
+    let server = start(&site);
+    let rx = events(server.port);
+    let template = site.read("themes/default/templates/section.html");
+    assert!(
+        template.contains("{% endblock main %}"),
+        "the fixture theme's section template"
+    );
+    site.write(
+        "themes/default/templates/section.html",
+        template.replace(
+            "{% endblock main %}",
+            "<p>Section edit.</p>{% endblock main %}",
+        ),
+    );
+    let event = next_event(&rx);
+    assert!(
+        event.contains("\"/guide/\""),
+        "the section page changed: {event}"
+    );
+    assert!(
+        !event.contains("\"/guide/one/\""),
+        "pages on another template did not: {event}"
+    );
+    wait_for(server.port, "/guide/", "Section edit.");
+}
