@@ -8,11 +8,12 @@
 //!
 //! Environment: `BENCH_RUNS` (default 5).
 
-use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+mod stats;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_safe-surgeries");
 
@@ -140,17 +141,8 @@ fn build(root: &Path) -> (f64, f64, String) {
     (print, total, summary)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
-    let runs: usize = env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5)
-        .max(1);
+    let runs = stats::runs(5);
     let dir = tempfile::Builder::new()
         .prefix("bench-print-")
         .tempdir()
@@ -181,7 +173,7 @@ fn main() {
     }
     println!(
         "median print stage: {:.2} s with every PDF laid out, {:.3} s with nothing changed",
-        median(cold),
-        median(warm)
+        stats::median(cold),
+        stats::median(warm)
     );
 }

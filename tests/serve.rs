@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -28,15 +28,8 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 fn start(site: &Site) -> Server {
-    let port = free_port();
+    let port = common::live::free_port();
     let child = Command::new(BIN)
         .args(["serve", "--port", &port.to_string(), "--root"])
         .arg(site.root())
@@ -109,31 +102,10 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The live-reload events, one string per event (its `event:` and `data:` lines).
+/// The live-reload events, once the stream is open.
 fn events(port: u16) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the event stream");
-    write!(
-        stream,
-        "GET /__safe-surgeries/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .expect("ask for events");
-    std::thread::spawn(move || {
-        let mut event = String::new();
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            if line.is_empty() {
-                if event.starts_with("event:") && tx.send(std::mem::take(&mut event)).is_err() {
-                    break;
-                }
-                event.clear();
-            } else {
-                event.push_str(&line);
-                event.push('\n');
-            }
-        }
-    });
-    // The stream is open once its first comment or event has arrived; give it a moment.
+    let rx = common::live::events(port);
+    // The stream is open once its first comment has arrived; give it a moment.
     std::thread::sleep(Duration::from_millis(200));
     rx
 }

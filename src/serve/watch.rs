@@ -13,7 +13,7 @@ pub const WATCHED: &[&str] = &["site.yaml", "content", "themes", "i18n", "static
 
 /// How long the sources must be quiet before a rebuild starts, and the longest a burst may
 /// hold it back.
-const QUIET: Duration = Duration::from_millis(60);
+const QUIET: Duration = Duration::from_millis(25);
 const LONGEST: Duration = Duration::from_millis(1000);
 
 pub struct Watcher {

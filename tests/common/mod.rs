@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs;
