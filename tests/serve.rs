@@ -29,10 +29,20 @@ impl Drop for Server {
 }
 
 fn start(site: &Site) -> Server {
+    start_in(site, false)
+}
+
+/// Starts `serve` with `--root`, or from inside the site folder with the default root `.`.
+fn start_in(site: &Site, from_inside: bool) -> Server {
     let port = common::live::free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(site.root())
+    let mut command = Command::new(BIN);
+    command.args(["serve", "--port", &port.to_string()]);
+    if from_inside {
+        command.current_dir(site.root());
+    } else {
+        command.arg("--root").arg(site.root());
+    }
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -469,4 +479,17 @@ fn a_template_change_rerenders_the_pages_that_use_it() {
         "pages on another template did not: {event}"
     );
     wait_for(server.port, "/guide/", "Section edit.");
+}
+
+#[test]
+fn run_from_inside_the_site_folder_it_still_sees_changes() {
+    let site = small_site();
+    let server = start_in(&site, true);
+    let rx = events(server.port);
+    site.write(
+        "content/guide/two.md",
+        md("title: Two\nweight: 2", "Changed from inside."),
+    );
+    assert!(next_event(&rx).starts_with("event: built"));
+    wait_for(server.port, "/guide/two/", "Changed from inside.");
 }

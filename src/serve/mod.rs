@@ -52,9 +52,16 @@ struct Session {
 }
 
 pub fn run(settings: &Settings) -> Result<(), String> {
+    // Absolute, because file events name absolute paths.
+    let site_root = settings.root.canonicalize().map_err(|e| {
+        format!(
+            "cannot open the site folder {}: {e}",
+            settings.root.display()
+        )
+    })?;
     let mut session = Session {
-        root: settings.root.clone(),
-        output: settings.root.join("output"),
+        root: site_root.clone(),
+        output: site_root.join("output"),
         drafts: settings.drafts,
         built: None,
         failed: false,
@@ -115,8 +122,8 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let mut watcher = watch::Watcher::new(&settings.root)
-        .map_err(|e| format!("cannot watch {}: {e}", settings.root.display()))?;
+    let mut watcher = watch::Watcher::new(&site_root)
+        .map_err(|e| format!("cannot watch {}: {e}", site_root.display()))?;
     while let Some(changed) = watcher.next_batch() {
         let started = Instant::now();
         let changed = session.sources_among(&changed);
