@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Stage};
 use crate::i18n::Strings;
-use crate::output::Staging;
+use crate::output::{InPlace, Staging, Target};
 use crate::print;
 use crate::render;
 use crate::report::Report;
@@ -27,6 +27,9 @@ pub struct Options {
     pub print_bleed: Option<String>,
     /// Keep what the build made in memory (`Outcome::built`), for watch mode to update.
     pub keep: bool,
+    /// What the output folder holds now, from the last build: given, the build changes only
+    /// the files that differ, in place, instead of swapping in a whole new tree.
+    pub in_place: Option<crate::output::Written>,
 }
 
 /// What a successful build keeps for watch mode: enough to render any page again.
@@ -39,6 +42,8 @@ pub struct Built {
     pub rendered: Vec<crate::markdown::Rendered>,
     /// Every output file and a fingerprint of what it holds.
     pub written: crate::output::Written,
+    /// The output files this build wrote or removed.
+    pub changed: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -202,30 +207,35 @@ pub fn build(options: &Options) -> Outcome {
         return Outcome::failed(diagnostics);
     }
 
-    // Write, into staging; `output/` is replaced only if all of it worked.
-    let staging = match Staging::create(&output) {
-        Ok(staging) if options.keep => staging.recording(),
-        Ok(staging) => staging,
-        Err(err) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    Stage::Output,
-                    format!("cannot create a folder beside {}: {err}", output.display()),
-                )
-                .with_help("check that the folder above the output folder exists and is writable"),
-            );
-            return Outcome::failed(diagnostics);
-        }
+    // Write, into staging (or held back, in place); `output/` changes only if all of it worked.
+    let target: Box<dyn Target> = match &options.in_place {
+        Some(previous) => Box::new(InPlace::new(&output, previous.clone())),
+        None => match Staging::create(&output) {
+            Ok(staging) if options.keep => Box::new(staging.recording()),
+            Ok(staging) => Box::new(staging),
+            Err(err) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Stage::Output,
+                        format!("cannot create a folder beside {}: {err}", output.display()),
+                    )
+                    .with_help(
+                        "check that the folder above the output folder exists and is writable",
+                    ),
+                );
+                return Outcome::failed(diagnostics);
+            }
+        },
     };
     let shared = Shared::new(&site, &printed);
     // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
     // fill the moments when page threads wait on the disk.
     let ((per_language, page_errors), (file_errors, print_write_errors)) = rayon::join(
-        || render::pages(&site, &templates, &shared, &rendered, &staging),
+        || render::pages(&site, &templates, &shared, &rendered, &*target),
         || {
             rayon::join(
-                || render::site_files(&site, &templates, &shared, &sheets, &statics, &staging),
-                || render::print_files(&printed, &staging),
+                || render::site_files(&site, &templates, &shared, &sheets, &statics, &*target),
+                || render::print_files(&printed, &*target),
             )
         },
     );
@@ -236,17 +246,19 @@ pub fn build(options: &Options) -> Outcome {
     if diagnostics.has_errors() {
         return Outcome::failed(diagnostics);
     }
-    let written = staging.written();
-    if let Err(err) = staging.commit() {
-        diagnostics.push(
-            Diagnostic::error(
-                Stage::Output,
-                format!("cannot replace {}: {err}", output.display()),
-            )
-            .with_help("close any program using files in the output folder and build again"),
-        );
-        return Outcome::failed(diagnostics);
-    }
+    let (written, changed) = match target.finish() {
+        Ok(done) => done,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Stage::Output,
+                    format!("cannot replace {}: {err}", output.display()),
+                )
+                .with_help("close any program using files in the output folder and build again"),
+            );
+            return Outcome::failed(diagnostics);
+        }
+    };
     stages.end("swap");
     let pages = site
         .config
@@ -270,6 +282,7 @@ pub fn build(options: &Options) -> Outcome {
         shared,
         rendered,
         written,
+        changed,
     });
     Outcome {
         diagnostics: diagnostics.into_sorted(),

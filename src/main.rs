@@ -95,6 +95,7 @@ fn main() -> ExitCode {
                 drafts,
                 print_bleed,
                 keep: false,
+                in_place: None,
             });
             let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {

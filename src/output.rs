@@ -30,6 +30,113 @@ pub struct Staging {
 /// Output paths and a fingerprint of what each holds.
 pub type Written = HashMap<String, blake3::Hash>;
 
+/// Where a build writes: a fresh staging tree swapped in at the end (`build`), or the output
+/// folder itself, changed file by file (`serve`, which must not rewrite 20,000 unchanged
+/// pages). Either way nothing in `output/` changes unless the whole build succeeded.
+pub trait Target: Sink {
+    /// Makes the written tree the output; gives every file's fingerprint and the paths that
+    /// changed (all of them for a staging tree).
+    fn finish(self: Box<Self>) -> io::Result<(Written, Vec<String>)>;
+}
+
+impl Target for Staging {
+    fn finish(self: Box<Self>) -> io::Result<(Written, Vec<String>)> {
+        let written = self.written();
+        self.commit()?;
+        let mut changed: Vec<String> = written.keys().cloned().collect();
+        changed.sort();
+        Ok((written, changed))
+    }
+}
+
+/// A file waiting to replace its old version in the output.
+enum Pending {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+/// Writes into the output folder in place: files whose fingerprint differs from what the
+/// folder holds are kept in memory (or as the path to copy) until `finish`, which replaces each
+/// whole and removes files the build no longer makes.
+pub struct InPlace {
+    target: PathBuf,
+    previous: Written,
+    written: Mutex<Written>,
+    pending: Mutex<Vec<(String, Pending)>>,
+}
+
+impl InPlace {
+    pub fn new(target: &Path, previous: Written) -> InPlace {
+        InPlace {
+            target: target.to_owned(),
+            previous,
+            written: Mutex::new(HashMap::new()),
+            pending: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn offer(&self, path: &str, hash: blake3::Hash, file: impl FnOnce() -> Pending) {
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(path.to_owned(), hash);
+        }
+        if self.previous.get(path) != Some(&hash) {
+            if let Ok(mut pending) = self.pending.lock() {
+                pending.push((path.to_owned(), file()));
+            }
+        }
+    }
+}
+
+impl Sink for InPlace {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.offer(path, blake3::hash(bytes), || Pending::Bytes(bytes.to_vec()));
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.offer(path, source_fingerprint(from), || {
+            Pending::Copy(from.to_owned())
+        });
+        Ok(())
+    }
+}
+
+impl Target for InPlace {
+    fn finish(self: Box<Self>) -> io::Result<(Written, Vec<String>)> {
+        use rayon::prelude::*;
+        let written = self.written.into_inner().unwrap_or_default();
+        let pending = self.pending.into_inner().unwrap_or_default();
+        let target = &self.target;
+        pending.par_iter().try_for_each(|(path, file)| match file {
+            Pending::Bytes(bytes) => replace_file(target, path, bytes),
+            Pending::Copy(from) => {
+                std::fs::read(from).and_then(|bytes| replace_file(target, path, &bytes))
+            }
+        })?;
+        let mut changed: Vec<String> = pending.into_iter().map(|(path, _)| path).collect();
+        for gone in self.previous.keys().filter(|p| !written.contains_key(*p)) {
+            match std::fs::remove_file(target.join(gone)) {
+                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+                _ => changed.push(gone.clone()),
+            }
+            remove_empty_parents(target, gone);
+        }
+        changed.sort();
+        Ok((written, changed))
+    }
+}
+
+/// Removes the folders above a removed file that it leaves empty, up to the output folder.
+fn remove_empty_parents(target: &Path, path: &str) {
+    let mut dir = Path::new(path).parent();
+    while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+        if std::fs::remove_dir(target.join(d)).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 fn sibling(target: &Path, tag: &str) -> PathBuf {
     let name = target
         .file_name()

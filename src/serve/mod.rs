@@ -207,6 +207,9 @@ impl Session {
             drafts: self.drafts,
             print_bleed: None,
             keep: true,
+            // After the first build, change only the files that differ: a 20,000-page site is
+            // not rewritten for one title.
+            in_place: self.built.as_ref().map(|b| b.written.clone()),
         }
     }
 
@@ -231,10 +234,7 @@ impl Session {
             self.failed = true;
             return Err(outcome.diagnostics);
         };
-        let changed = match &self.built {
-            Some(old) => differences(&old.written, &built.written),
-            None => built.written.keys().cloned().collect(),
-        };
+        let changed = built.changed.clone();
         let rendered = built.site.pages.len();
         self.built = Some(built);
         self.failed = false;
@@ -475,16 +475,4 @@ fn write_changed(
             path
         })
         .collect())
-}
-
-/// Output paths that are new, changed or gone between two builds.
-fn differences(old: &Written, new: &Written) -> Vec<String> {
-    let mut changed: Vec<String> = new
-        .iter()
-        .filter(|&(path, hash)| old.get(path) != Some(hash))
-        .map(|(path, _)| path.clone())
-        .collect();
-    changed.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
-    changed.sort();
-    changed
 }
