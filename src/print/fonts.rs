@@ -158,11 +158,18 @@ impl Fonts {
         stack
     }
 
-    fn covered_by_theme(&self, stack: &[String], c: char) -> bool {
-        self.faces.iter().any(|face| {
-            stack.iter().any(|f| face.family.eq_ignore_ascii_case(f))
-                && face.coverage.contains(c as u32)
-        })
+    /// Whether a face of one of `stack`'s families has `c`: the theme's, or a machine font
+    /// already taken into the stack.
+    fn covered(&self, stack: &[String], c: char) -> bool {
+        let in_stack = |info: &FontInfo| {
+            stack.iter().any(|f| info.family.eq_ignore_ascii_case(f))
+                && info.coverage.contains(c as u32)
+        };
+        self.faces.iter().any(in_stack)
+            || self
+                .system
+                .get()
+                .is_some_and(|system| system.iter().any(|(_, info)| in_stack(info)))
     }
 
     /// A family among the machine's fonts that has `c`, scanning them once on first need.
@@ -188,26 +195,12 @@ impl Fonts {
     pub fn cover(&self, stack: &mut Vec<String>, text: &str) -> Result<Vec<(char, String)>, char> {
         let mut borrowed = Vec::new();
         for c in text.chars() {
-            if ignorable(c) || self.covered_by_theme(stack, c) {
+            if ignorable(c) || self.covered(stack, c) {
                 continue;
             }
-            if borrowed.iter().any(|(_, family): &(char, String)| {
-                self.system.get().is_some_and(|s| {
-                    s.iter()
-                        .any(|(_, i)| &i.family == family && i.coverage.contains(c as u32))
-                })
-            }) {
-                continue;
-            }
-            match self.system_family_for(c) {
-                Some(family) => {
-                    if !stack.contains(&family) {
-                        stack.push(family.clone());
-                    }
-                    borrowed.push((c, family));
-                }
-                None => return Err(c),
-            }
+            let family = self.system_family_for(c).ok_or(c)?;
+            stack.push(family.clone());
+            borrowed.push((c, family));
         }
         Ok(borrowed)
     }

@@ -16,7 +16,7 @@ pub fn codepoint(c: char) -> String {
 /// A character only this computer's fonts have: the PDF is right here, not everywhere.
 pub fn borrowed_font(site: &Site, id: PageId, c: char, family: &str) -> Diagnostic {
     let page = &site.pages[id];
-    Diagnostic::warning(
+    let warning = Diagnostic::warning(
         Stage::Print,
         format!(
             "{} uses the font \"{family}\" from this computer for the character {c} ({}); \
@@ -28,7 +28,11 @@ pub fn borrowed_font(site: &Site, id: PageId, c: char, family: &str) -> Diagnost
     .with_help(format!(
         "add a font that has this character to themes/{}/print/fonts/ and fonts.yaml",
         site.config.theme
-    ))
+    ));
+    match page.source.find(c) {
+        Some(offset) => warning.at_offset(&page.file, &page.source, offset),
+        None => warning,
+    }
 }
 
 pub fn uncovered(site: &Site, id: PageId, c: char, stack: &[String]) -> Diagnostic {
