@@ -525,7 +525,7 @@ fn a_broken_print_template_is_reported_at_its_line() {
     let template = site.read("themes/default/print/poster.typ");
     site.write(
         "themes/default/print/poster.typ",
-        template.replacen("#v(1fr)", "#v(1fr)\n#undefined-function()", 1),
+        format!("{template}\n#undefined-function()\n"),
     );
     let line = site
         .read("themes/default/print/poster.typ")
@@ -580,4 +580,24 @@ fn pdf_ua_can_be_asked_for() {
     site.build()
         .assert_content_error()
         .assert_stderr_contains("ua-1 or a-2a");
+}
+
+#[test]
+fn a_poster_too_long_to_read_is_the_editors_error_at_its_print_block() {
+    let long = ["Words that go on and on"; 60].join(" ");
+    let site = poster_site("", &long);
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_stderr_contains("shorten the headline or the points");
+    run.assert_location("content/print/poster.md", 4);
+}
+
+#[test]
+fn print_settings_of_the_wrong_shape_name_what_was_expected() {
+    let site = poster_site("", "Fine");
+    site.write("content/print/other.md", md("title: Other\nprint: 5", ""));
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_location("content/print/other.md", 3);
+    run.assert_stderr_contains("print settings (template, formats, headline, points, action)");
 }

@@ -114,7 +114,10 @@ pub struct FrontMatter {
 /// A printable item: which print template lays it out, on which paper, and the short texts a
 /// poster or card shows. Translations give only the texts; the rest comes from the original.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "print settings (template, formats, headline, points, action)"
+)]
 pub struct PrintFront {
     #[serde(default)]
     pub template: Option<String>,
