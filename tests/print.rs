@@ -296,20 +296,12 @@ fn every_item_carries_its_own_address_and_a_practice_name_line() {
             flat.contains(&short),
             "{rel}: the short address {short} is not printed:\n{text}"
         );
-        let label = i18n_string(lang, "print_practice_name");
+        let label = theme_string(lang, "print_practice_name");
         assert!(
             letters(&text).contains(&letters(&label)),
             "{rel}: no {label:?} line"
         );
     }
-}
-
-fn i18n_string(lang: &str, key: &str) -> String {
-    let file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
-    let text = std::fs::read_to_string(&file).expect("read i18n");
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("i18n parses");
-    yaml[key].as_str().unwrap_or_default().to_owned()
 }
 
 #[test]
@@ -346,7 +338,7 @@ fn item_pages_offer_previews_and_labelled_downloads_whose_sizes_match() {
         .map(|a| a.text().collect())
         .unwrap_or_default();
     assert!(
-        label.starts_with(&i18n_string("pl", "download_pdf")[..6]),
+        label.starts_with(&theme_string("pl", "download_pdf")[..6]),
         "Polish label: {label:?}"
     );
 }

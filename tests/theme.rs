@@ -119,19 +119,6 @@ fn prefix_of(lang: &Language, default: &str) -> String {
     }
 }
 
-/// An interface string of the theme, `themes/default/i18n/<code>.yaml`.
-fn i18n(code: &str, key: &str) -> String {
-    let path = repo().join(format!("themes/default/i18n/{code}.yaml"));
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()));
-    let value = yaml[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: no string {key}", path.display()));
-    value.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Whitespace-collapsed text.
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -361,7 +348,7 @@ fn every_page_has_a_language_switcher_with_native_names_lang_and_hreflang() {
                 Some(name) => {
                     let want = if untranslated {
                         let code = languages.iter().find(|l| l.code.eq_ignore_ascii_case(hreflang)).map_or("", |l| l.code.as_str());
-                        format!("{name} ({})", i18n(code, "not_translated"))
+                        format!("{name} ({})", theme_string(code, "not_translated"))
                     } else {
                         name.clone()
                     };
@@ -520,7 +507,7 @@ fn draft_notices<'a>(doc: &'a Doc, notice: &str) -> Vec<ElementRef<'a>> {
 #[test]
 fn arabic_draft_translation_shows_the_arabic_draft_notice() {
     let out = toolkit();
-    let notice = i18n("ar", "draft_notice");
+    let notice = theme_string("ar", "draft_notice");
     assert!(!notice.is_empty());
     let file = format!("ar/{PATIENT_PAGE}");
     let doc = out.html(&file);
@@ -553,7 +540,7 @@ fn arabic_draft_translation_shows_the_arabic_draft_notice() {
 #[test]
 fn reviewed_english_page_has_no_draft_notice() {
     let out = toolkit();
-    let notice = i18n("en", "draft_notice");
+    let notice = theme_string("en", "draft_notice");
     let doc = out.html(PATIENT_PAGE);
     assert!(
         !collapse(&out.read(PATIENT_PAGE)).contains(&notice),
@@ -587,7 +574,7 @@ fn every_draft_translation_shows_its_language_notice_and_no_other_page_does() {
             ));
             continue;
         }
-        let notice = i18n(code, "draft_notice");
+        let notice = theme_string(code, "draft_notice");
         if draft_notices(&out.html(file), &notice).len() != 1 {
             problems.push(format!(
                 "{file}: no (or more than one) draft notice with the {code} text {notice:?}"
@@ -871,7 +858,7 @@ fn skip_link_is_the_first_focusable_element_and_targets_main() {
         }
         // Its text is the skip_link string of the page's language.
         let lang = language_of(&file, &default, &languages);
-        let want = i18n(&lang.code, "skip_link");
+        let want = theme_string(&lang.code, "skip_link");
         if text_of(first) != want {
             problems.push(format!(
                 "{file}: skip link reads {:?}, want {want:?}",

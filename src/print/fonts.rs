@@ -42,13 +42,9 @@ impl Fonts {
         let mut store = FontStore::new();
         let mut faces = Vec::new();
         let mut hasher = blake3::Hasher::new();
-        let font_dir = print_dir.join("fonts");
-        let mut files: Vec<_> = walkdir::WalkDir::new(&font_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| {
-                e.path()
+        let (files, read_errors) = super::read_theme_files(root, &print_dir.join("fonts"), |e| {
+            e.file_type().is_dir()
+                || e.path()
                     .extension()
                     .and_then(|x| x.to_str())
                     .is_some_and(|x| {
@@ -57,22 +53,12 @@ impl Fonts {
                             "ttf" | "otf" | "ttc" | "otc"
                         )
                     })
-            })
-            .map(|e| e.into_path())
-            .collect();
-        files.sort();
-        for path in files {
-            let shown = crate::text::shown_path(root, &path);
-            let data = match std::fs::read(&path) {
-                Ok(data) => data,
-                Err(err) => {
-                    diagnostics.push(Diagnostic::error(
-                        Stage::Print,
-                        format!("cannot read the font {shown}: {err}"),
-                    ));
-                    continue;
-                }
-            };
+        });
+        diagnostics.extend(read_errors);
+        for super::ThemeFile {
+            shown, bytes: data, ..
+        } in files
+        {
             hasher.update(&data);
             let before = faces.len();
             for font in Font::iter(Bytes::new(data)) {

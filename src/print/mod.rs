@@ -329,6 +329,43 @@ fn zip(printed: &Printed, members: &[usize]) -> zip::result::ZipResult<Vec<u8>> 
     Ok(writer.finish()?.into_inner())
 }
 
+/// A file of the theme's print folder, read: its path, the path an editor knows it by, and
+/// its bytes.
+struct ThemeFile {
+    path: PathBuf,
+    shown: String,
+    bytes: Vec<u8>,
+}
+
+/// The files under `dir` that `keep` accepts (folders `keep` rejects are not entered), in
+/// name order, each read whole; files that cannot be read are errors naming them.
+fn read_theme_files(
+    root: &Path,
+    dir: &Path,
+    keep: impl Fn(&walkdir::DirEntry) -> bool,
+) -> (Vec<ThemeFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let entries = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || keep(e))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file());
+    for entry in entries {
+        let path = entry.into_path();
+        let shown = crate::text::shown_path(root, &path);
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push(ThemeFile { path, shown, bytes }),
+            Err(err) => diagnostics.push(Diagnostic::error(
+                Stage::Print,
+                format!("cannot read {shown}: {err}"),
+            )),
+        }
+    }
+    (files, diagnostics)
+}
+
 /// "212 KB", "1.4 MB": what download links show.
 pub fn human_size(bytes: u64) -> String {
     if bytes < 1_000_000 {

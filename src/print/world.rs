@@ -42,34 +42,18 @@ impl Templates {
         let mut files = HashMap::new();
         let mut hasher = blake3::Hasher::new();
         let fonts = print_dir.join("fonts");
-        let mut entries: Vec<_> = walkdir::WalkDir::new(print_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.path() != fonts)
-            .filter_map(Result::ok)
-            // Notes for people (README.md) are not the templates' business, nor the cache's.
-            .filter(|e| e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "md"))
-            .map(|e| e.into_path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            let shown = crate::text::shown_path(root, &path);
+        // Notes for people (README.md) are not the templates' business, nor the cache's.
+        let (entries, read_errors) = super::read_theme_files(root, print_dir, |e| {
+            e.path() != fonts && e.path().extension().is_none_or(|x| x != "md")
+        });
+        diagnostics.extend(read_errors);
+        for super::ThemeFile { path, shown, bytes } in entries {
             let Some(id) = path
                 .strip_prefix(print_dir)
                 .ok()
                 .and_then(|rel| file_id(&format!("/{}", rel.to_string_lossy().replace('\\', "/"))))
             else {
                 continue;
-            };
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(err) => {
-                    diagnostics.push(Diagnostic::error(
-                        Stage::Print,
-                        format!("cannot read {shown}: {err}"),
-                    ));
-                    continue;
-                }
             };
             hasher.update(shown.as_bytes());
             hasher.update(&bytes);

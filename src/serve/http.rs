@@ -74,8 +74,9 @@ fn asset(body: &str, content_type: &str) -> Reply {
     reply(200, body.as_bytes().to_vec(), content_type)
 }
 
-/// The file a URL path names, if it is inside the output folder.
-pub fn resolve(root: &Path, base_path: &str, url_path: &str) -> Option<PathBuf> {
+/// The file a URL path names, if it is inside the output folder, and whether the path named
+/// a folder (whose `index.html` it is).
+pub fn resolve(root: &Path, base_path: &str, url_path: &str) -> Option<(PathBuf, bool)> {
     let decoded = percent_decode(url_path)?;
     let relative = decoded
         .strip_prefix(base_path)
@@ -89,44 +90,39 @@ pub fn resolve(root: &Path, base_path: &str, url_path: &str) -> Option<PathBuf> 
             _ => return None,
         }
     }
-    let path = if path.is_dir() {
-        path.join("index.html")
-    } else {
-        path
-    };
+    let folder = path.is_dir();
+    if folder {
+        path.push("index.html");
+    }
     // Symlinks could still lead out: compare where the file really is.
     let real = path.canonicalize().ok()?;
-    (real.starts_with(root) && real.is_file()).then_some(real)
+    (real.starts_with(root) && real.is_file()).then_some((real, folder))
 }
 
 fn file_response(url_path: &str, context: &Context) -> Reply {
+    let Some((file, folder)) = resolve(&context.root, &context.base_path, url_path) else {
+        return not_found(context);
+    };
     // A folder asked for without its slash: send the browser to the slash, so that relative
     // links in the page resolve as they will on the real server.
-    if !url_path.ends_with('/') {
-        if let Some(dir) = resolve(&context.root, &context.base_path, &format!("{url_path}/")) {
-            if dir.ends_with("index.html") && !url_path.ends_with("index.html") {
-                let mut response = reply(301, Vec::new(), "text/plain; charset=utf-8");
-                if let Some(h) = header("Location", &format!("{url_path}/")) {
-                    response.add_header(h);
-                }
-                return response;
-            }
+    if folder && !url_path.ends_with('/') {
+        let mut response = reply(301, Vec::new(), "text/plain; charset=utf-8");
+        if let Some(h) = header("Location", &format!("{url_path}/")) {
+            response.add_header(h);
         }
+        return response;
     }
-    match resolve(&context.root, &context.base_path, url_path) {
-        Some(file) => match std::fs::read(&file) {
-            Ok(bytes) => {
-                let content_type = content_type(&file);
-                let body = if content_type.starts_with("text/html") {
-                    with_live_script(bytes)
-                } else {
-                    bytes
-                };
-                reply(200, body, content_type)
-            }
-            Err(_) => not_found(context),
-        },
-        None => not_found(context),
+    match std::fs::read(&file) {
+        Ok(bytes) => {
+            let content_type = content_type(&file);
+            let body = if content_type.starts_with("text/html") {
+                with_live_script(bytes)
+            } else {
+                bytes
+            };
+            reply(200, body, content_type)
+        }
+        Err(_) => not_found(context),
     }
 }
 

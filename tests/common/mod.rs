@@ -43,6 +43,19 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// An interface string of the repository's default theme, whitespace collapsed.
+pub fn theme_string(code: &str, key: &str) -> String {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{code}.yaml"));
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()));
+    let value = yaml[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}: no string {key}", path.display()));
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Front matter plus body, as a Markdown file's text.
 pub fn md(front_matter: &str, body: &str) -> String {
     format!("---\n{}\n---\n\n{}\n", front_matter.trim_end(), body)
