@@ -272,11 +272,17 @@ fn add_files(
 
 /// One ZIP per language of all its PDFs.
 fn add_zips(site: &Site, printed: &mut Printed) -> Vec<Diagnostic> {
+    let index: HashMap<&str, usize> = printed
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
     let mut per_language: BTreeMap<LangId, Vec<usize>> = BTreeMap::new();
     for (page, downloads) in &printed.downloads {
         let lang = site.pages[*page].lang;
         for download in downloads {
-            if let Some(i) = printed.files.iter().position(|f| f.path == download.path) {
+            if let Some(&i) = index.get(download.path.as_str()) {
                 per_language.entry(lang).or_default().push(i);
             }
         }
