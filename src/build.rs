@@ -44,6 +44,14 @@ pub struct Built {
     pub written: crate::output::Written,
     /// The output files this build wrote or removed.
     pub changed: Vec<String>,
+    /// Per page's output path, a digest of its context; with `global_print` unchanged, a page
+    /// whose digest is unchanged renders as before (see [`Shared::fingerprint`]).
+    pub fingerprints: std::collections::HashMap<String, blake3::Hash>,
+    /// A digest of all a page's rendering reads beyond its context: the configuration, the
+    /// interface strings, the templates and what they look up (see [`global_print`]).
+    pub global_print: blake3::Hash,
+    /// How many pages this build rendered (the rest it kept as they were).
+    pub pages_rendered: usize,
 }
 
 #[derive(Debug)]
@@ -144,6 +152,24 @@ impl Outcome {
 }
 
 pub fn build(options: &Options) -> Outcome {
+    run(options, None)
+}
+
+/// A build that starts from `previous`, the last good build of the same site, whose files the
+/// output folder holds: it renders
+/// the Markdown of changed files only (while every page keeps its URL) and the pages whose
+/// context or templates changed, and changes only the output files that differ. The result is
+/// the output a full build makes.
+pub fn rebuild(options: &Options, previous: &Built) -> Outcome {
+    let options = Options {
+        in_place: Some(previous.written.clone()),
+        keep: true,
+        ..options.clone()
+    };
+    run(&options, Some(previous))
+}
+
+fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     let started = Instant::now();
     let root = options.root.clone();
     let output = options
@@ -194,7 +220,10 @@ pub fn build(options: &Options) -> Outcome {
 
     stages.end("resolve");
     // Render: Markdown first, for every page, so that all broken links are reported together.
-    let (rendered, markdown_errors) = render::markdown(&site);
+    let kept = previous
+        .map(|p| kept_markdown(&site, p))
+        .unwrap_or_default();
+    let (rendered, markdown_errors) = render::markdown(&site, kept);
     diagnostics.extend(markdown_errors);
     stages.end("markdown");
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
@@ -228,17 +257,34 @@ pub fn build(options: &Options) -> Outcome {
         },
     };
     let shared = Shared::new(&site, &printed);
+    let global_print = global_print(&site, &templates, &css_urls);
+    let fingerprints: Vec<blake3::Hash> = if options.keep {
+        use rayon::prelude::*;
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|id| shared.fingerprint(&site, id, &rendered[id]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    stages.end("contexts");
+    let unchanged = |id: usize, path: &str| {
+        previous.is_some_and(|p| {
+            p.global_print == global_print && p.fingerprints.get(path) == fingerprints.get(id)
+        })
+    };
     // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
     // fill the moments when page threads wait on the disk.
-    let ((per_language, page_errors), (file_errors, print_write_errors)) = rayon::join(
-        || render::pages(&site, &templates, &shared, &rendered, &*target),
-        || {
-            rayon::join(
-                || render::site_files(&site, &templates, &shared, &sheets, &statics, &*target),
-                || render::print_files(&printed, &*target),
-            )
-        },
-    );
+    let ((per_language, pages_rendered, page_errors), (file_errors, print_write_errors)) =
+        rayon::join(
+            || render::pages(&site, &templates, &shared, &rendered, &*target, &unchanged),
+            || {
+                rayon::join(
+                    || render::site_files(&site, &templates, &shared, &sheets, &statics, &*target),
+                    || render::print_files(&printed, &*target),
+                )
+            },
+        );
     diagnostics.extend(page_errors);
     diagnostics.extend(file_errors);
     diagnostics.extend(print_write_errors);
@@ -276,6 +322,12 @@ pub fn build(options: &Options) -> Outcome {
         report: Report::new(&site),
     };
     let built = options.keep.then(|| Built {
+        fingerprints: (0..site.pages.len())
+            .map(|id| render::page_path(&site, id))
+            .zip(fingerprints)
+            .collect(),
+        global_print,
+        pages_rendered,
         site,
         templates,
         css_urls,
@@ -289,6 +341,55 @@ pub fn build(options: &Options) -> Outcome {
         summary: Some(summary),
         built,
     }
+}
+
+/// A digest of everything page rendering reads besides the page's own context.
+pub fn global_print(
+    site: &Site,
+    templates: &templates::Templates,
+    css_urls: &std::collections::HashMap<String, String>,
+) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(templates.fingerprint(site, css_urls).as_bytes());
+    hasher.update(settings_print(site).as_bytes());
+    hasher.finalize()
+}
+
+/// A digest of the configuration and interface strings, which Markdown reads too. The
+/// configuration's debug form lists every setting in file order, which is all it needs here.
+fn settings_print(site: &Site) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(site.strings.digest().as_bytes());
+    hasher.update(format!("{:?}", site.config).as_bytes());
+    hasher.finalize()
+}
+
+/// The rendered Markdown of `previous` that this build can keep: that of pages whose file is
+/// unchanged, when every page is where it was (same files, same URLs; links resolve alike)
+/// and the settings are the same.
+fn kept_markdown(site: &Site, previous: &Built) -> Vec<Option<crate::markdown::Rendered>> {
+    let before = &previous.site;
+    let same_places = settings_print(before) == settings_print(site)
+        && before.pages.len() == site.pages.len()
+        && site
+            .pages
+            .iter()
+            .zip(&before.pages)
+            .all(|(a, b)| a.file == b.file)
+        && site
+            .places
+            .iter()
+            .zip(&before.places)
+            .all(|(a, b)| a.path == b.path);
+    if !same_places {
+        return Vec::new();
+    }
+    site.pages
+        .iter()
+        .zip(&before.pages)
+        .zip(&previous.rendered)
+        .map(|((now, then), rendered)| (now.source == then.source).then(|| rendered.clone()))
+        .collect()
 }
 
 /// How to print, from site.yaml (and `--print-bleed`, already folded into it). Finished PDFs

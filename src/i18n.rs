@@ -26,6 +26,23 @@ pub enum Lookup<'a> {
 }
 
 impl Strings {
+    /// A digest of every language's strings, the same however the tables are laid out.
+    pub fn digest(&self) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new();
+        for table in &self.tables {
+            let mut entries: Vec<_> = table.iter().collect();
+            entries.sort_unstable();
+            hasher.update(&(entries.len() as u64).to_le_bytes());
+            for (key, text) in entries {
+                for part in [key, text] {
+                    hasher.update(&(part.len() as u64).to_le_bytes());
+                    hasher.update(part.as_bytes());
+                }
+            }
+        }
+        hasher.finalize()
+    }
+
     pub fn load(root: &Path, config: &Config) -> (Strings, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut tables = vec![HashMap::new(); config.languages.len()];

@@ -16,6 +16,11 @@ pub trait Sink: Sync {
     fn link(&self, path: &str, from: &Path) -> io::Result<()> {
         self.copy(path, from)
     }
+    /// Keeps the file the output already holds at `path` as this build's, unwritten; false
+    /// when it cannot (a fresh tree, or no such file), and then the file must be written.
+    fn keep(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 pub struct Staging {
@@ -98,6 +103,16 @@ impl Sink for InPlace {
             Pending::Copy(from.to_owned())
         });
         Ok(())
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        let Some(&hash) = self.previous.get(path) else {
+            return false;
+        };
+        self.written
+            .lock()
+            .map(|mut written| written.insert(path.to_owned(), hash))
+            .is_ok()
     }
 }
 

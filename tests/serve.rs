@@ -19,6 +19,8 @@ const WAIT: Duration = Duration::from_secs(20);
 struct Server {
     child: Child,
     port: u16,
+    /// What it prints to the terminal, line by line.
+    log: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -42,13 +44,27 @@ fn start_in(site: &Site, from_inside: bool) -> Server {
     } else {
         command.arg("--root").arg(site.root());
     }
-    let child = command
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start serve");
-    let server = Server { child, port };
+    let (tx, log) = std::sync::mpsc::channel();
+    if let Some(stderr) = child.stderr.take() {
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    let server = Server { child, port, log };
     let started = Instant::now();
     while get(port, "/").is_none() {
         assert!(started.elapsed() < WAIT, "serve did not start");
@@ -114,7 +130,8 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 
 /// The live-reload events, once the stream is open.
 fn events(port: u16) -> Receiver<String> {
-    let rx = common::live::events(port);
+    // As a listener with no page open: none is rendered first.
+    let rx = common::live::events(port, "");
     // The stream is open once its first comment has arrived; give it a moment.
     std::thread::sleep(Duration::from_millis(200));
     rx
@@ -139,6 +156,19 @@ fn wait_for(port: u16, path: &str, needle: &str) -> Reply {
             "{path} never contained {needle:?}"
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The next terminal line about a rebuild, skipping the first build's.
+fn rebuild_line(server: &Server) -> String {
+    loop {
+        let line = server
+            .log
+            .recv_timeout(WAIT)
+            .expect("a line about the rebuild");
+        if line.contains("pages rendered") || line.contains("failed") {
+            return line;
+        }
     }
 }
 
@@ -411,11 +441,44 @@ fn after_edits_adds_renames_and_deletes_the_served_tree_equals_a_clean_build() {
             );
         }),
         Box::new(|s| {
-            let template = s.read("themes/default/templates/section.html");
-            s.write(
+            s.replace(
                 "themes/default/templates/section.html",
-                template.replace("{% endblock main %}", "<p>Edited.</p>{% endblock main %}"),
+                "{% endblock main %}",
+                "<p>Edited.</p>{% endblock main %}",
             );
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/guide/one.md",
+                md(
+                    "title: One, renamed\nweight: 3\ndescription: Now described.",
+                    "## Start\n\nBody edit.",
+                ),
+            );
+        }),
+        Box::new(|s| {
+            s.replace(
+                "themes/default/i18n/ar.yaml",
+                "انتقل إلى المحتوى",
+                "انتقل إلى النص",
+            );
+        }),
+        Box::new(|s| {
+            s.replace("site.yaml", "title: Test Site", "title: Test Site, renamed");
+        }),
+        Box::new(|s| {
+            s.write(
+                "content/more/_index.md",
+                md("title: More\nweight: 2", "A section."),
+            );
+            s.write("content/more/_index.ar.md", md("title: المزيد", "قسم."));
+            s.write("content/more/x.md", md("title: X", "In the new section."));
+        }),
+        Box::new(|s| {
+            s.remove("content/more/_index.ar.md");
+        }),
+        Box::new(|s| {
+            std::fs::rename(s.path("content/more"), s.path("content/extra")).expect("rename");
         }),
         Box::new(|s| {
             s.remove("content/guide/one.ar.md");
@@ -433,9 +496,16 @@ fn after_edits_adds_renames_and_deletes_the_served_tree_equals_a_clean_build() {
         while let Ok(more) = rx.recv_timeout(Duration::from_millis(400)) {
             assert!(more.starts_with("event: built"), "step {}: {more}", i + 1);
         }
+        // After every step, not only the last: a page left stale by one step could be
+        // rendered again by a later one and hide the mistake.
+        assert_same_as_clean_build(&site, &format!("after step {}", i + 1));
     }
-    let served = tree(&site.path("output"));
     drop(server);
+}
+
+/// The output folder holds exactly what a clean build of the site writes.
+fn assert_same_as_clean_build(site: &Site, when: &str) {
+    let served = tree(&site.path("output"));
     let clean = tempfile::tempdir().expect("temporary folder");
     let out = clean.path().join("out");
     site.build_with(&["--output", out.to_str().unwrap_or_default()])
@@ -443,13 +513,48 @@ fn after_edits_adds_renames_and_deletes_the_served_tree_equals_a_clean_build() {
     let built = tree(&out);
     let served_names: Vec<&String> = served.keys().collect();
     let built_names: Vec<&String> = built.keys().collect();
-    assert_eq!(served_names, built_names, "the same files");
+    assert_eq!(served_names, built_names, "{when}: the same files");
     for (path, bytes) in &built {
         assert!(
             served.get(path) == Some(bytes),
-            "{path} differs from a clean build"
+            "{when}: {path} differs from a clean build"
         );
     }
+}
+
+#[test]
+fn a_front_matter_edit_renders_only_the_pages_that_show_it() {
+    let site = small_site();
+    site.write(
+        "content/other/_index.md",
+        md("title: Other\nweight: 2", "Elsewhere."),
+    );
+    site.write("content/other/a.md", md("title: A", "Unrelated."));
+    site.write("content/other/a.ar.md", md("title: أ", "لا علاقة."));
+    let server = start(&site);
+    let rx = events(server.port);
+    site.write(
+        "content/guide/two.md",
+        md(
+            "title: Two, retitled\nweight: 2",
+            "See [one](@/guide/one.md#start).",
+        ),
+    );
+    let event = next_event(&rx);
+    assert!(event.starts_with("event: built"), "{event}");
+    // The page, its section's listing, the page beside it (its siblings and neighbours) and
+    // the home page (which lists each section's pages): not the other section, nor Arabic.
+    let line = rebuild_line(&server);
+    assert!(line.contains("(4 pages rendered"), "{line}");
+    // (The fixture's home page does not show section pages, so its file stays as it was.)
+    for page in ["/guide/two/", "/guide/", "/guide/one/"] {
+        assert!(event.contains(&format!("\"{page}\"")), "{page} in {event}");
+    }
+    for page in ["/other/", "/other/a/", "/ar/"] {
+        assert!(!event.contains(&format!("\"{page}\"")), "{page} in {event}");
+    }
+    wait_for(server.port, "/guide/", "Two, retitled");
+    assert_same_as_clean_build(&site, "after the edit");
 }
 
 #[test]
@@ -457,17 +562,10 @@ fn a_template_change_rerenders_the_pages_that_use_it() {
     let site = small_site();
     let server = start(&site);
     let rx = events(server.port);
-    let template = site.read("themes/default/templates/section.html");
-    assert!(
-        template.contains("{% endblock main %}"),
-        "the fixture theme's section template"
-    );
-    site.write(
+    site.replace(
         "themes/default/templates/section.html",
-        template.replace(
-            "{% endblock main %}",
-            "<p>Section edit.</p>{% endblock main %}",
-        ),
+        "{% endblock main %}",
+        "<p>Section edit.</p>{% endblock main %}",
     );
     let event = next_event(&rx);
     assert!(
@@ -479,6 +577,30 @@ fn a_template_change_rerenders_the_pages_that_use_it() {
         "pages on another template did not: {event}"
     );
     wait_for(server.port, "/guide/", "Section edit.");
+}
+
+#[test]
+fn a_change_to_many_pages_renders_the_open_page_first() {
+    let site = small_site();
+    let server = start(&site);
+    let viewer = common::live::events(server.port, "/guide/two/");
+    site.replace(
+        "themes/default/templates/page.html",
+        "{% endblock main %}",
+        "<!-- edited -->{% endblock main %}",
+    );
+    let first = next_event(&viewer);
+    assert!(
+        first.contains("\"pages\":[\"/guide/two/\"]") && first.contains("\"more\":true"),
+        "the open page comes first, alone: {first}"
+    );
+    let rest = next_event(&viewer);
+    assert!(
+        rest.contains("\"/guide/one/\"") && !rest.contains("\"/guide/two/\""),
+        "then the others, without telling the open page twice: {rest}"
+    );
+    assert!(rest.contains("\"more\":false"), "{rest}");
+    assert_same_as_clean_build(&site, "after the template edit");
 }
 
 #[test]

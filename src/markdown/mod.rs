@@ -27,7 +27,7 @@ pub struct TocEntry {
 }
 
 /// A link to check once every page is rendered and every page's heading ids are known.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AnchorRef {
     pub target: PageId,
     pub anchor: String,
@@ -35,12 +35,15 @@ pub struct AnchorRef {
     pub col: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub ids: HashSet<String>,
     pub anchors: Vec<AnchorRef>,
+    /// A digest of `html` and `toc`, what templates see of them, taken once here so that
+    /// watch mode can compare 20,000 pages without hashing their text each time.
+    pub digest: [u8; 32],
 }
 
 pub(crate) fn options() -> Options {
@@ -117,6 +120,10 @@ pub fn render_text<'s>(
     }
     renderer.out.html = html;
     renderer.out.toc = nest(&renderer.headings);
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(renderer.out.html.as_bytes());
+    let _ = serde_json::to_writer(&mut hasher, &renderer.out.toc);
+    renderer.out.digest = *hasher.finalize().as_bytes();
     (renderer.out, renderer.diagnostics)
 }
 

@@ -16,12 +16,18 @@ use crate::site::{PageId, Site};
 use crate::templates::Templates;
 use crate::templates::context::Shared;
 
-/// Renders every page's Markdown, then checks `#anchor`s of `@/` links against the target
-/// pages' heading ids (known only once every page is rendered).
-pub fn markdown(site: &Site) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.pages.len())
+/// Renders every page's Markdown (but for pages `kept` already holds, as watch mode knows them
+/// unchanged), then checks `#anchor`s of `@/` links against the target pages' heading ids
+/// (known only once every page is rendered).
+pub fn markdown(site: &Site, mut kept: Vec<Option<Rendered>>) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    kept.resize_with(site.pages.len(), || None);
+    let results: Vec<(Rendered, Vec<Diagnostic>)> = kept
         .into_par_iter()
-        .map(|id| markdown::render(site, id))
+        .enumerate()
+        .map(|(id, kept)| match kept {
+            Some(rendered) => (rendered, Vec::new()),
+            None => markdown::render(site, id),
+        })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
@@ -136,34 +142,45 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
     missing
 }
 
-/// Renders and writes every page. Returns the number of pages written per language.
+/// Renders and writes every page, except those `unchanged` says the output already holds as
+/// they would render (watch mode's shortcut). Gives the pages per language and how many were
+/// rendered.
 pub fn pages(
     site: &Site,
     templates: &Templates,
     shared: &Shared,
     rendered: &[Rendered],
     sink: &dyn Sink,
-) -> (Vec<usize>, Vec<Diagnostic>) {
-    let outcomes: Vec<Result<(), Box<(Diagnostic, PageId)>>> = rendered
+    unchanged: &(dyn Fn(PageId, &str) -> bool + Sync),
+) -> (Vec<usize>, usize, Vec<Diagnostic>) {
+    let outcomes: Vec<Result<bool, Box<(Diagnostic, PageId)>>> = rendered
         .par_iter()
         .enumerate()
         .map(|(id, rendered)| {
+            let path = page_path(site, id);
+            if unchanged(id, &path) && sink.keep(&path) {
+                return Ok(false);
+            }
             let html =
                 page(site, templates, shared, id, rendered).map_err(|d| Box::new((d, id)))?;
-            let path = page_path(site, id);
             sink.write(&path, &html)
+                .map(|()| true)
                 .map_err(|err| Box::new((write_error(&path, &err), id)))
         })
         .collect();
     let mut per_language = vec![0; site.config.languages.len()];
+    let mut count = 0;
     let mut failures: Vec<(Diagnostic, PageId)> = Vec::new();
     for (id, outcome) in outcomes.into_iter().enumerate() {
         match outcome {
-            Ok(()) => per_language[site.pages[id].lang] += 1,
+            Ok(fresh) => {
+                per_language[site.pages[id].lang] += 1;
+                count += usize::from(fresh);
+            }
             Err(failure) => failures.push(*failure),
         }
     }
-    (per_language, group_failures(site, failures))
+    (per_language, count, group_failures(site, failures))
 }
 
 /// Where page `id` is written, relative to the output folder.

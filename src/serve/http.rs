@@ -23,7 +23,11 @@ pub fn handle(request: Request, context: &Context) {
     let url = request.url().to_owned();
     let path = url.split(['?', '#']).next().unwrap_or("/").to_owned();
     if path == live::EVENTS_URL {
-        let rx = context.hub.listen();
+        let page = url
+            .split_once("?page=")
+            .and_then(|(_, page)| percent_decode(page.split(['&', '#']).next().unwrap_or("")))
+            .unwrap_or_default();
+        let rx = context.hub.listen(page);
         let mut writer = request.into_writer();
         let _ = live::stream(&rx, &mut writer);
         return;
@@ -182,7 +186,7 @@ pub fn content_type(path: &Path) -> &'static str {
 }
 
 /// `%XX` escapes decoded; `None` for malformed escapes, text that is not UTF-8, or a NUL.
-fn percent_decode(text: &str) -> Option<String> {
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -67,7 +67,8 @@ pub const SCRIPT: &str = r#"// Safe Surgeries watch mode: reloads this page when
       });
     });
   }
-  var source = new EventSource("/__safe-surgeries/events");
+  // The page shown is named so that a change to many pages renders this one first.
+  var source = new EventSource("/__safe-surgeries/events?page=" + encodeURIComponent(location.pathname));
   source.addEventListener("errors", function (e) { showErrors(JSON.parse(e.data).text); });
   source.addEventListener("built", function (e) {
     var data = JSON.parse(e.data);
@@ -85,7 +86,8 @@ margin:0;padding:1.5rem;background:rgba(20,20,20,.94);color:#fff;font:16px/1.5 s
 
 /// Everyone listening for events, and the errors of the last build, for whoever connects next.
 pub struct Hub {
-    listeners: Mutex<Vec<Sender<String>>>,
+    /// Each listener, with the URL path of the page it shows.
+    listeners: Mutex<Vec<(Sender<String>, String)>>,
     errors: Mutex<Option<String>>,
 }
 
@@ -99,7 +101,7 @@ impl Hub {
 
     /// A new listener; it hears the current errors first, so a page loaded while the build is
     /// broken shows them at once.
-    pub fn listen(&self) -> Receiver<String> {
+    pub fn listen(&self, page: String) -> Receiver<String> {
         let (tx, rx) = mpsc::channel();
         if let Ok(errors) = self.errors.lock() {
             if let Some(text) = errors.as_ref() {
@@ -107,15 +109,23 @@ impl Hub {
             }
         }
         if let Ok(mut listeners) = self.listeners.lock() {
-            listeners.push(tx);
+            listeners.push((tx, page));
         }
         rx
     }
 
     fn broadcast(&self, event: String) {
         if let Ok(mut listeners) = self.listeners.lock() {
-            listeners.retain(|tx| tx.send(event.clone()).is_ok());
+            listeners.retain(|(tx, _)| tx.send(event.clone()).is_ok());
         }
+    }
+
+    /// The URL paths of the pages open in a browser (or open until the last event was sent).
+    pub fn viewed(&self) -> Vec<String> {
+        self.listeners
+            .lock()
+            .map(|listeners| listeners.iter().map(|(_, page)| page.clone()).collect())
+            .unwrap_or_default()
     }
 
     pub fn failed(&self, text: String) {
@@ -125,8 +135,9 @@ impl Hub {
         }
     }
 
-    /// A good build: the page paths whose files changed and the stylesheets by name.
-    pub fn built(&self, pages: &[String], stylesheets: &[(String, String)]) {
+    /// A good build: the page paths whose files changed and the stylesheets by name; `more`
+    /// when these pages went first and the rebuild goes on with others.
+    pub fn built(&self, pages: &[String], stylesheets: &[(String, String)], more: bool) {
         if let Ok(mut errors) = self.errors.lock() {
             *errors = None;
         }
@@ -134,7 +145,7 @@ impl Hub {
             .iter()
             .map(|(name, url)| (name.clone(), serde_json::Value::from(url.as_str())))
             .collect();
-        let data = serde_json::json!({ "pages": pages, "stylesheets": sheets });
+        let data = serde_json::json!({ "pages": pages, "stylesheets": sheets, "more": more });
         self.broadcast(format!("event: built\ndata: {data}\n\n"));
     }
 }

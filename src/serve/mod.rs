@@ -39,6 +39,8 @@ struct Rebuilt {
     /// Pages rendered again.
     rendered: usize,
     how: &'static str,
+    /// Page URLs announced as rebuilt before the rest was done.
+    announced: Vec<String>,
 }
 
 struct Session {
@@ -49,6 +51,7 @@ struct Session {
     built: Option<Built>,
     /// Whether the last rebuild failed (then only a full build may follow).
     failed: bool,
+    hub: Arc<live::Hub>,
 }
 
 pub fn run(settings: &Settings) -> Result<(), String> {
@@ -59,14 +62,15 @@ pub fn run(settings: &Settings) -> Result<(), String> {
             settings.root.display()
         )
     })?;
+    let hub = Arc::new(live::Hub::new());
     let mut session = Session {
         root: site_root.clone(),
         output: site_root.join("output"),
         drafts: settings.drafts,
         built: None,
         failed: false,
+        hub: Arc::clone(&hub),
     };
-    let hub = Arc::new(live::Hub::new());
     let started = Instant::now();
     match session.full_build() {
         Ok(rebuilt) => say(&format!(
@@ -149,9 +153,12 @@ pub fn run(settings: &Settings) -> Result<(), String> {
                 let pages = if css_only {
                     Vec::new()
                 } else {
-                    session.page_urls(&rebuilt.changed)
+                    let mut pages = session.page_urls(&rebuilt.changed);
+                    // Pages already told to reload (see `templates_only`) are not told twice.
+                    pages.retain(|page| !rebuilt.announced.contains(page));
+                    pages
                 };
-                hub.built(&pages, &sheets);
+                hub.built(&pages, &sheets, false);
             }
             Err(diagnostics) => {
                 say(&format!(
@@ -207,13 +214,13 @@ impl Session {
             drafts: self.drafts,
             print_bleed: None,
             keep: true,
-            // After the first build, change only the files that differ: a 20,000-page site is
-            // not rewritten for one title.
-            in_place: self.built.as_ref().map(|b| b.written.clone()),
+            in_place: None,
         }
     }
 
     fn rebuild(&mut self, changed: &BTreeSet<String>) -> Result<Rebuilt, Vec<Diagnostic>> {
+        // After a failure the files behind it may still be broken: only a build that reads
+        // everything can say whether they are fixed.
         if !self.failed {
             let quick = match self.bodies_only(changed) {
                 Some(result) => Some(result),
@@ -227,22 +234,36 @@ impl Session {
         self.full_build()
     }
 
-    /// A full build, written through the usual staging folder, kept in memory.
+    /// A build of everything, which renders again only the pages whose inputs changed since
+    /// the last good build (all of them the first time), and replaces only files that differ.
     fn full_build(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
-        let outcome = build::build(&self.options());
+        let outcome = match &self.built {
+            Some(previous) => build::rebuild(&self.options(), previous),
+            None => build::build(&self.options()),
+        };
         let (Some(_), Some(built)) = (outcome.summary, outcome.built) else {
             self.failed = true;
+            // A write that failed halfway leaves files the last build does not know of: the
+            // next build starts afresh rather than trust its record of the output.
+            if outcome.diagnostics.iter().any(|d| d.stage == Stage::Output) {
+                self.built = None;
+            }
             return Err(outcome.diagnostics);
         };
-        let changed = built.changed.clone();
-        let rendered = built.site.pages.len();
+        let how = if self.built.is_some() {
+            "changed pages"
+        } else {
+            "full build"
+        };
+        let rebuilt = Rebuilt {
+            changed: built.changed.clone(),
+            rendered: built.pages_rendered,
+            how,
+            announced: Vec::new(),
+        };
         self.built = Some(built);
         self.failed = false;
-        Ok(Rebuilt {
-            changed,
-            rendered,
-            how: "full rebuild",
-        })
+        Ok(rebuilt)
     }
 
     /// Where only the bodies of existing, non-printable pages changed (their front matter
@@ -315,10 +336,19 @@ impl Session {
         }
         built.rendered = rendered;
         Some(
-            write_changed(&self.output, &mut built.written, pages).map(|changed| Rebuilt {
-                changed,
-                rendered: edited.len(),
-                how: "page bodies only",
+            write_changed(&self.output, &mut built.written, pages).map(|changed| {
+                for &id in &edited {
+                    let print = built.shared.fingerprint(&site, id, &built.rendered[id]);
+                    built
+                        .fingerprints
+                        .insert(render::page_path(&site, id), print);
+                }
+                Rebuilt {
+                    changed,
+                    rendered: edited.len(),
+                    how: "page bodies only",
+                    announced: Vec::new(),
+                }
             }),
         )
     }
@@ -356,35 +386,51 @@ impl Session {
         let ids: Vec<PageId> = (0..site.pages.len())
             .filter(|&id| affected.contains(render::template_of(&site, id)))
             .collect();
-        let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = {
-            use rayon::prelude::*;
-            let (templates, shared, rendered) = (&templates, &built.shared, &built.rendered);
-            ids.par_iter()
-                .map(|&id| {
-                    render::page(&site, templates, shared, id, &rendered[id])
-                        .map(|html| (render::page_path(&site, id), html))
-                })
-                .collect()
-        };
-        let mut htmls = Vec::with_capacity(pages.len());
-        let mut diagnostics = Vec::new();
-        for page in pages {
-            match page {
-                Ok(p) => htmls.push(p),
-                Err(d) => diagnostics.push(d),
+        // Many pages to render: those open in a browser first, so the editor sees the change
+        // before the rest are done, as Hugo's fast render mode does (which leaves the rest
+        // stale; here they follow at once, so the output stays what a build makes).
+        let viewed: Vec<String> = self
+            .hub
+            .viewed()
+            .iter()
+            .filter_map(|page| output_path(&site.config.base_path, page))
+            .collect();
+        let (first, rest): (Vec<PageId>, Vec<PageId>) = ids
+            .iter()
+            .partition(|&&id| viewed.contains(&render::page_path(&site, id)));
+        let mut changed = Vec::new();
+        let mut announced = Vec::new();
+        for (group, last) in [(first, false), (rest, true)] {
+            if group.is_empty() {
+                continue;
             }
+            let written = render_and_write(
+                &site,
+                &templates,
+                &built.shared,
+                &built.rendered,
+                &group,
+                &self.output,
+                &mut built.written,
+            );
+            let group_changed = match written {
+                Ok(group_changed) => group_changed,
+                Err(diagnostics) => return Some(Err(diagnostics)),
+            };
+            if !last && !group_changed.is_empty() {
+                announced = page_urls(&site.config.base_path, &group_changed);
+                self.hub.built(&announced, &stylesheets(built), true);
+            }
+            changed.extend(group_changed);
         }
-        if !diagnostics.is_empty() {
-            return Some(Err(diagnostics));
-        }
+        built.global_print = build::global_print(&site, &templates, &built.css_urls);
         built.templates = templates;
-        Some(
-            write_changed(&self.output, &mut built.written, htmls).map(|changed| Rebuilt {
-                changed,
-                rendered: ids.len(),
-                how: "templates only",
-            }),
-        )
+        Some(Ok(Rebuilt {
+            changed,
+            rendered: ids.len(),
+            how: "templates only",
+            announced,
+        }))
     }
 
     /// The changed paths that matter: an editor's temporary files under `content/` (created
@@ -411,18 +457,7 @@ impl Session {
 
     /// The stylesheets of the current build, by name, as URLs.
     fn stylesheets(&self) -> Vec<(String, String)> {
-        let Some(built) = &self.built else {
-            return Vec::new();
-        };
-        built
-            .written
-            .keys()
-            .filter_map(|path| {
-                let file = path.strip_prefix("css/")?;
-                let name = file.strip_suffix(".css")?.rsplit_once('.')?.0;
-                Some((name.to_owned(), built.site.config.url(path)))
-            })
-            .collect()
+        self.built.as_ref().map(stylesheets).unwrap_or_default()
     }
 
     /// URL paths of changed output files, as a browser's address bar shows them.
@@ -431,14 +466,73 @@ impl Session {
             .built
             .as_ref()
             .map_or("/", |b| b.site.config.base_path.as_str());
-        changed
-            .iter()
-            .map(|path| {
-                let path = path.strip_suffix("index.html").unwrap_or(path);
-                format!("{base}{path}")
-            })
-            .collect()
+        page_urls(base, changed)
     }
+}
+
+fn stylesheets(built: &Built) -> Vec<(String, String)> {
+    built
+        .written
+        .keys()
+        .filter_map(|path| {
+            let file = path.strip_prefix("css/")?;
+            let name = file.strip_suffix(".css")?.rsplit_once('.')?.0;
+            Some((name.to_owned(), built.site.config.url(path)))
+        })
+        .collect()
+}
+
+fn page_urls(base: &str, changed: &[String]) -> Vec<String> {
+    changed
+        .iter()
+        .map(|path| {
+            let path = path.strip_suffix("index.html").unwrap_or(path);
+            format!("{base}{path}")
+        })
+        .collect()
+}
+
+/// Renders pages `ids` and writes those whose bytes differ from what the output holds.
+fn render_and_write(
+    site: &crate::site::Site,
+    templates: &crate::templates::Templates,
+    shared: &crate::templates::context::Shared,
+    rendered: &[markdown::Rendered],
+    ids: &[PageId],
+    output: &std::path::Path,
+    written: &mut Written,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let pages: Vec<Result<(String, Vec<u8>), Diagnostic>> = ids
+        .par_iter()
+        .map(|&id| {
+            render::page(site, templates, shared, id, &rendered[id])
+                .map(|html| (render::page_path(site, id), html))
+        })
+        .collect();
+    let mut htmls = Vec::with_capacity(pages.len());
+    let mut diagnostics = Vec::new();
+    for page in pages {
+        match page {
+            Ok(p) => htmls.push(p),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    write_changed(output, written, htmls)
+}
+
+/// The output file a page's URL path (as a browser's `location.pathname` gives it) names.
+fn output_path(base_path: &str, url_path: &str) -> Option<String> {
+    let decoded = http::percent_decode(url_path)?;
+    let path = decoded.strip_prefix(base_path)?;
+    Some(if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    })
 }
 
 /// Writes the pages whose bytes differ from what the output holds; gives their paths.

@@ -16,7 +16,7 @@ use crate::site::{PageId, Site};
 pub struct Shared {
     site: Value,
     languages: Value,
-    /// Per language: `nav` and `feed_url`.
+    /// Per language: the home page's subsections (`nav`).
     nav: Vec<Value>,
     feed_urls: Vec<String>,
     /// Per page: the short form used in listings, breadcrumbs and neighbours.
@@ -26,6 +26,14 @@ pub struct Shared {
     /// Per language: everything printable in it (`printables`) and its ZIP (`print_zip`).
     printables: Vec<Value>,
     print_zips: Vec<Value>,
+    /// Digests of the parts above, for [`Shared::fingerprint`]: per language, of its
+    /// [`Shared::base`] context; per page, of its summary.
+    base_prints: Vec<blake3::Hash>,
+    summary_prints: Vec<blake3::Hash>,
+    /// Per section, a digest of its `pages`, and of those with its `subsections` (each with
+    /// its own `pages`); for other pages, of nothing.
+    pages_prints: Vec<blake3::Hash>,
+    list_prints: Vec<blake3::Hash>,
 }
 
 #[derive(Serialize)]
@@ -311,25 +319,61 @@ impl Shared {
                 .map(|l| config.url(&format!("{}atom.xml", l.prefix)))
                 .collect(),
             summaries,
+            base_prints: Vec::new(),
+            summary_prints: Vec::new(),
+            pages_prints: Vec::new(),
+            list_prints: Vec::new(),
         };
         shared.nav = (0..config.languages.len())
+            .map(|lang| match site.home(lang) {
+                Some(home) => list(&shared, &site.places[home].subsections),
+                None => Value::from(Vec::<Value>::new()),
+            })
+            .collect();
+        shared.summary_prints = shared
+            .summaries
+            .iter()
+            .map(|summary| {
+                let mut hasher = blake3::Hasher::new();
+                digest(&mut hasher, summary);
+                hasher.finalize()
+            })
+            .collect();
+        let pages_print = |hasher: &mut blake3::Hasher, ids: &[PageId]| {
+            // The length too, so that moving a page from one list to the next is a change.
+            hasher.update(&(ids.len() as u64).to_le_bytes());
+            for &p in ids {
+                hasher.update(shared.summary_prints[p].as_bytes());
+            }
+        };
+        shared.pages_prints = site
+            .places
+            .iter()
+            .map(|place| {
+                let mut hasher = blake3::Hasher::new();
+                pages_print(&mut hasher, &place.pages);
+                hasher.finalize()
+            })
+            .collect();
+        shared.list_prints = site
+            .places
+            .iter()
+            .enumerate()
+            .map(|(id, place)| {
+                let mut hasher = blake3::Hasher::new();
+                hasher.update(shared.pages_prints[id].as_bytes());
+                pages_print(&mut hasher, &place.subsections);
+                for &section in &place.subsections {
+                    pages_print(&mut hasher, &site.places[section].pages);
+                }
+                hasher.finalize()
+            })
+            .collect();
+        shared.base_prints = (0..config.languages.len())
             .map(|lang| {
-                let Some(home) = site.home(lang) else {
-                    return Value::from(Vec::<Value>::new());
-                };
-                let entries = site.places[home]
-                    .subsections
-                    .iter()
-                    .map(|&section| {
-                        let mut map = shared.summaries[section]
-                            .clone()
-                            .into_map()
-                            .unwrap_or_default();
-                        map.insert("pages".into(), list(&shared, &site.places[section].pages));
-                        Value::from(map)
-                    })
-                    .collect::<Vec<_>>();
-                Value::from(entries)
+                let mut hasher = blake3::Hasher::new();
+                digest(&mut hasher, &shared.base_parts(site, lang));
+                hasher.finalize()
             })
             .collect();
         shared
@@ -337,102 +381,61 @@ impl Shared {
 
     /// The context common to every template of one language (the 404 page needs only this).
     pub fn base(&self, site: &Site, lang: LangId) -> Context {
-        let language = site.config.language(lang);
         let mut context = Context::new();
-        context.insert_value("site", self.site.clone());
-        context.insert_value("languages", self.languages.clone());
-        context.insert("lang", &language.code);
-        context.insert("dir", language.dir.as_str());
-        context.insert("feed_url", &self.feed_urls[lang]);
-        context.insert_value("nav", self.nav[lang].clone());
-        context.insert_value("printables", self.printables[lang].clone());
-        context.insert_value("print_zip", self.print_zips[lang].clone());
+        for (name, part) in self.base_parts(site, lang) {
+            context.insert_value(name, part);
+        }
         context
+    }
+
+    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 8] {
+        let language = site.config.language(lang);
+        [
+            ("site", self.site.clone()),
+            ("languages", self.languages.clone()),
+            ("lang", Value::from(language.code.as_str())),
+            ("dir", Value::from(language.dir.as_str())),
+            ("feed_url", Value::from(self.feed_urls[lang].as_str())),
+            ("nav", self.nav[lang].clone()),
+            ("printables", self.printables[lang].clone()),
+            ("print_zip", self.print_zips[lang].clone()),
+        ]
     }
 
     /// The full context for rendering page `id` (a page or a section).
     pub fn page(&self, site: &Site, id: PageId, rendered: &Rendered) -> Context {
         let page = &site.pages[id];
-        let place = &site.places[id];
-        let config = &site.config;
-        let language = config.language(page.lang);
-        let versions = site.versions(id);
-        let x_default = versions[config.default_language]
-            .map_or_else(|| site.permalink(id), |d| site.permalink(d));
-        let translations = versions
-            .iter()
-            .enumerate()
-            .filter_map(|(lang, v)| v.map(|v| (lang, v)))
-            .map(|(lang, v)| {
-                let l = config.language(lang);
-                Translation {
-                    lang: &l.code,
-                    name: &l.name,
-                    dir: l.dir.as_str(),
-                    url: site.url(v),
-                    permalink: site.permalink(v),
-                    current: v == id,
-                    translation: site.pages[v].front.translation,
-                }
-            })
-            .collect();
-        let all_languages = versions
-            .iter()
-            .enumerate()
-            .map(|(lang, version)| {
-                let l = config.language(lang);
-                let url = match version {
-                    Some(v) => site.url(*v),
-                    None => site.home_url(lang),
-                };
-                Switch {
-                    lang: &l.code,
-                    name: &l.name,
-                    dir: l.dir.as_str(),
-                    url,
-                    current: *version == Some(id),
-                    translated: version.is_some(),
-                }
-            })
-            .collect();
-        let fields = PageFields {
-            title: &page.front.title,
-            description: page.front.description.as_deref(),
-            date: page.front.date.as_ref().map(|d| d.as_str()),
-            updated: page.front.updated.as_ref().map(|d| d.as_str()),
-            weight: page.front.weight,
-            tags: &page.front.tags,
-            extra: &page.front.extra,
-            draft: page.front.draft,
-            translation: page.front.translation,
-            content: &rendered.html,
-            toc: &rendered.toc,
-            lang: &language.code,
-            dir: language.dir.as_str(),
-            url: site.url(id),
-            permalink: site.permalink(id),
-            slug: &place.slug,
-            path: &page.key,
-            x_default,
-            translations,
-            all_languages,
-        };
-        let mut map = value(&fields).into_map().unwrap_or_default();
+        let mut map = value(&fields(site, id, rendered))
+            .into_map()
+            .unwrap_or_default();
         let summary = |p: Option<PageId>| p.map_or_else(Value::none, |p| self.summaries[p].clone());
-        map.insert("ancestors".into(), list(self, &place.ancestors));
-        map.insert("previous".into(), summary(place.previous));
-        map.insert("next".into(), summary(place.next));
-        let siblings = place
-            .parent
-            .map_or(&[][..], |p| site.places[p].pages.as_slice());
-        map.insert("siblings".into(), list(self, siblings));
+        let lists = Lists::of(site, id);
+        map.insert("ancestors".into(), list(self, lists.ancestors));
+        map.insert("previous".into(), summary(lists.previous));
+        map.insert("next".into(), summary(lists.next));
+        map.insert("siblings".into(), list(self, lists.siblings));
         map.insert(
             "print".into(),
             self.print.get(&id).cloned().unwrap_or_else(Value::none),
         );
-        let name = if page.is_section() {
-            map.insert("pages".into(), list(self, &place.pages));
-            map.insert("subsections".into(), list(self, &place.subsections));
+        let name = if let Some((pages, subsections)) = lists.section {
+            map.insert("pages".into(), list(self, pages));
+            map.insert(
+                "subsections".into(),
+                Value::from(
+                    subsections
+                        .iter()
+                        .map(|&section| {
+                            let mut map = self.summaries[section]
+                                .clone()
+                                .into_map()
+                                .unwrap_or_default();
+                            map.insert("pages".into(), list(self, &site.places[section].pages));
+                            Value::from(map)
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+            );
             "section"
         } else {
             "page"
@@ -440,5 +443,149 @@ impl Shared {
         let mut context = self.base(site, page.lang);
         context.insert_value(name, Value::from(map));
         context
+    }
+
+    /// A digest of everything [`Shared::page`] puts in page `id`'s context, read from the same
+    /// pieces: two builds giving a page the same fingerprint, with the same templates, render
+    /// it to the same bytes, so watch mode renders again only the pages whose fingerprint moved.
+    pub fn fingerprint(&self, site: &Site, id: PageId, rendered: &Rendered) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(crate::render::template_of(site, id).as_bytes());
+        hasher.update(self.base_prints[site.pages[id].lang].as_bytes());
+        // The text through its digest: hashing every page's HTML again would cost more than
+        // the rest together.
+        let mut own = fields(site, id, rendered);
+        own.content = "";
+        own.toc = &[];
+        digest(&mut hasher, &own);
+        hasher.update(&rendered.digest);
+        let lists = Lists::of(site, id);
+        for p in lists
+            .ancestors
+            .iter()
+            .chain(&lists.previous)
+            .chain(&lists.next)
+        {
+            hasher.update(self.summary_prints[*p].as_bytes());
+        }
+        hasher.update(&(lists.ancestors.len() as u64).to_le_bytes());
+        hasher.update(&[
+            u8::from(lists.previous.is_some()),
+            u8::from(lists.next.is_some()),
+        ]);
+        // Siblings are the parent's pages, whose digest each section keeps once.
+        match site.places[id].parent {
+            Some(parent) => hasher.update(self.pages_prints[parent].as_bytes()),
+            None => hasher.update(&[0]),
+        };
+        if lists.section.is_some() {
+            hasher.update(self.list_prints[id].as_bytes());
+        }
+        if let Some(print) = self.print.get(&id) {
+            digest(&mut hasher, print);
+        }
+        hasher.finalize()
+    }
+}
+
+/// The pages whose summaries page `id`'s context lists.
+struct Lists<'a> {
+    ancestors: &'a [PageId],
+    previous: Option<PageId>,
+    next: Option<PageId>,
+    siblings: &'a [PageId],
+    /// For sections: their pages and subsections.
+    section: Option<(&'a [PageId], &'a [PageId])>,
+}
+
+impl<'a> Lists<'a> {
+    fn of(site: &'a Site, id: PageId) -> Lists<'a> {
+        let place = &site.places[id];
+        Lists {
+            ancestors: &place.ancestors,
+            previous: place.previous,
+            next: place.next,
+            siblings: place
+                .parent
+                .map_or(&[][..], |p| site.places[p].pages.as_slice()),
+            section: site.pages[id]
+                .is_section()
+                .then_some((place.pages.as_slice(), place.subsections.as_slice())),
+        }
+    }
+}
+
+/// Feeds a value's JSON form to a hasher. Values that cannot be serialised (see [`value`])
+/// feed nothing, as they render as `none`.
+fn digest<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, fields: &T) {
+    let _ = serde_json::to_writer(hasher, fields);
+}
+
+/// Page `id`'s own fields.
+fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<'a> {
+    let page = &site.pages[id];
+    let place = &site.places[id];
+    let config = &site.config;
+    let language = config.language(page.lang);
+    let versions = site.versions(id);
+    let x_default =
+        versions[config.default_language].map_or_else(|| site.permalink(id), |d| site.permalink(d));
+    let translations = versions
+        .iter()
+        .enumerate()
+        .filter_map(|(lang, v)| v.map(|v| (lang, v)))
+        .map(|(lang, v)| {
+            let l = config.language(lang);
+            Translation {
+                lang: &l.code,
+                name: &l.name,
+                dir: l.dir.as_str(),
+                url: site.url(v),
+                permalink: site.permalink(v),
+                current: v == id,
+                translation: site.pages[v].front.translation,
+            }
+        })
+        .collect();
+    let all_languages = versions
+        .iter()
+        .enumerate()
+        .map(|(lang, version)| {
+            let l = config.language(lang);
+            let url = match version {
+                Some(v) => site.url(*v),
+                None => site.home_url(lang),
+            };
+            Switch {
+                lang: &l.code,
+                name: &l.name,
+                dir: l.dir.as_str(),
+                url,
+                current: *version == Some(id),
+                translated: version.is_some(),
+            }
+        })
+        .collect();
+    PageFields {
+        title: &page.front.title,
+        description: page.front.description.as_deref(),
+        date: page.front.date.as_ref().map(|d| d.as_str()),
+        updated: page.front.updated.as_ref().map(|d| d.as_str()),
+        weight: page.front.weight,
+        tags: &page.front.tags,
+        extra: &page.front.extra,
+        draft: page.front.draft,
+        translation: page.front.translation,
+        content: &rendered.html,
+        toc: &rendered.toc,
+        lang: &language.code,
+        dir: language.dir.as_str(),
+        url: site.url(id),
+        permalink: site.permalink(id),
+        slug: &place.slug,
+        path: &page.key,
+        x_default,
+        translations,
+        all_languages,
     }
 }

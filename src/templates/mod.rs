@@ -193,6 +193,51 @@ impl Templates {
         }
     }
 
+    /// A digest of the templates and of everything they read from the site beyond a page's
+    /// context: stylesheet URLs and the URLs their `url()` calls give in each language. With
+    /// the same digest and the same [`context::Shared::fingerprint`], a page renders the same.
+    /// (`t()` reads the interface strings, which watch mode never carries over from a build.)
+    pub fn fingerprint(&self, site: &Site, css: &HashMap<String, String>) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new();
+        let mut names: Vec<&String> = self.files.files.keys().collect();
+        names.sort_unstable();
+        let mut paths = Some(Vec::new());
+        for name in names {
+            let (_, text) = &self.files.files[name];
+            for part in [name, text] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
+            paths = paths.zip(url_paths(text)).map(|(mut all, more)| {
+                all.extend(more);
+                all
+            });
+        }
+        let mut sheets: Vec<_> = css.iter().collect();
+        sheets.sort_unstable();
+        for (name, url) in sheets {
+            hasher.update(format!("{name}\0{url}\0").as_bytes());
+        }
+        match paths {
+            Some(paths) => {
+                for path in paths {
+                    for lang in 0..site.config.languages.len() {
+                        let url = resolve_url(site, &path, lang).unwrap_or_default();
+                        hasher.update(format!("{path}\0{url}\0").as_bytes());
+                    }
+                }
+            }
+            // Any page's URL could be asked for: every page's counts.
+            None => {
+                for id in 0..site.pages.len() {
+                    hasher
+                        .update(format!("{}\0{}\0", site.pages[id].file, site.url(id)).as_bytes());
+                }
+            }
+        }
+        hasher.finalize()
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -268,25 +313,52 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
         "url",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
-            let site = &url_site;
-            match links::parse_internal(&path, &site.config) {
-                None => Ok(site.config.url(&path)),
-                Some(Err(message)) => Err(tera::Error::message(message)),
-                Some(Ok(link)) => {
-                    let lang = link.lang.unwrap_or_else(|| lang_of(site, state));
-                    let id = site.find(&link.key, lang).ok_or_else(|| {
-                        tera::Error::message(format!("url(): no page content/{}", link.key))
-                    })?;
-                    let mut url = site.url(id);
-                    if let Some(anchor) = link.anchor {
-                        url.push('#');
-                        url.push_str(anchor);
-                    }
-                    Ok(url)
-                }
-            }
+            resolve_url(&url_site, &path, lang_of(&url_site, state)).map_err(tera::Error::message)
         },
     );
+}
+
+/// What `url(path=…)` gives in a page of language `lang`: a page's URL for an `@/` path, in
+/// `lang` unless it names another, or the path under the site's base.
+fn resolve_url(site: &Site, path: &str, lang: usize) -> Result<String, String> {
+    match links::parse_internal(path, &site.config) {
+        None => Ok(site.config.url(path)),
+        Some(Err(message)) => Err(message),
+        Some(Ok(link)) => {
+            let id = site
+                .find(&link.key, link.lang.unwrap_or(lang))
+                .ok_or_else(|| format!("url(): no page content/{}", link.key))?;
+            let mut url = site.url(id);
+            if let Some(anchor) = link.anchor {
+                url.push('#');
+                url.push_str(anchor);
+            }
+            Ok(url)
+        }
+    }
+}
+
+/// The paths a template passes to `url()`, or `None` when one is not a plain string (and so
+/// could be any page's).
+fn url_paths(text: &str) -> Option<Vec<String>> {
+    let mut paths = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("url(") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + 4..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let argument = rest.trim_start().strip_prefix("path")?.trim_start();
+        let value = argument.strip_prefix('=')?.trim_start();
+        let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let (path, after) = value[1..].split_once(quote)?;
+        if !after.trim_start().starts_with(')') {
+            return None;
+        }
+        paths.push(path.to_owned());
+    }
+    Some(paths)
 }
 
 /// The templates a template's text names in `extends`, `include` and `import` tags.
@@ -309,4 +381,20 @@ fn uses(text: &str) -> Vec<String> {
         }
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_paths;
+
+    #[test]
+    fn url_paths_are_read_from_plain_string_arguments() {
+        let text = r#"<a href="{{ url(path="@/about.md") }}">{{ url( path = 'favicon.svg' ) }}{{ my_url(x=1) }}"#;
+        assert_eq!(
+            url_paths(text),
+            Some(vec!["@/about.md".to_owned(), "favicon.svg".to_owned()])
+        );
+        assert_eq!(url_paths(r#"{{ url(path="@/" ~ page.extra.next) }}"#), None);
+        assert_eq!(url_paths("{{ url(path=page.extra.link) }}"), None);
+    }
 }

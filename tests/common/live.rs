@@ -13,13 +13,15 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The events `serve` sends, one string per event (its `event:` and `data:` lines).
-pub fn events(port: u16) -> Receiver<String> {
+/// The events `serve` sends, one string per event (its `event:` and `data:` lines), to a
+/// listener showing the page at URL path `page`.
+pub fn events(port: u16, page: &str) -> Receiver<String> {
     let (tx, rx) = mpsc::channel();
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the event stream");
     write!(
         stream,
-        "GET /__safe-surgeries/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /__safe-surgeries/events?page={} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        page.replace('%', "%25")
     )
     .expect("ask for events");
     std::thread::spawn(move || {

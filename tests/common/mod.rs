@@ -163,6 +163,13 @@ impl Site {
         fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
+    /// Replaces `from` with `to` in a file of the site, which must contain it.
+    pub fn replace(&self, rel: &str, from: &str, to: &str) -> &Site {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no `{from}`");
+        self.write(rel, text.replace(from, to))
+    }
+
     pub fn remove(&self, rel: &str) -> &Site {
         let path = self.path(rel);
         if path.is_dir() {
