@@ -6,16 +6,20 @@
 
 pub mod assets;
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod freshness;
 pub mod i18n;
 pub mod links;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod print;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;

@@ -51,6 +51,25 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check the site: links and anchors, alt text, headings, descriptions, requests to other
+    /// servers, and per language missing, draft and out-of-date translations
+    Check {
+        /// Report as JSON, for CI
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also fetch every link to another site (a few at a time, each with a time-out)
+        #[arg(long)]
+        external: bool,
+        /// Also check pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn parse_bleed(text: &str) -> Result<String, String> {
@@ -62,6 +81,24 @@ fn parse_bleed(text: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check {
+            format,
+            external,
+            drafts,
+        } => {
+            let settings = safe_surgeries::check::Settings {
+                root: cli.root,
+                drafts,
+                external,
+            };
+            let report = safe_surgeries::check::run(&settings);
+            let text = match format {
+                Format::Text => report.text(),
+                Format::Json => report.json(),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::from(report.exit_code())
+        }
         Command::Serve {
             port,
             bind,

@@ -1,0 +1,1 @@
+//! Translation freshness: which version of its source each translation was made from.

@@ -1,0 +1,1 @@
+//! `safe-surgeries new`: files for editors to start from, with correct front matter.

@@ -1,0 +1,1 @@
+//! Search: one index per language, built with the site and queried in the browser.
