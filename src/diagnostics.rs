@@ -18,6 +18,8 @@ pub enum Stage {
     Assets,
     Print,
     Output,
+    /// `check`'s findings in the built site and its sources.
+    Check,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

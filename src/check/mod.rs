@@ -1,29 +1,206 @@
-//! `safe-surgeries check`: what an editor or CI runs before readers see a problem.
+//! `safe-surgeries check`: what an editor or CI runs before readers meet a problem.
+//!
+//! It builds the site into a temporary folder (so `output/` is never touched), then checks
+//! the sources where editors can fix them at a line (Markdown, templates, stylesheets) and the
+//! built pages as a browser meets them (every `href` and `src`, fragments, orphans, headings,
+//! alt text, requests to other hosts), and lists per language what is missing, draft or out of
+//! date. Problems fail the check; translation work in progress is listed but does not, since
+//! a toolkit in 20 languages always has some.
 
+mod external;
+mod output;
+mod report;
+mod sources;
+mod urls;
+
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::build::{self, Options};
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::render;
+
+pub use report::{External, Language, Report};
 
 pub struct Settings {
     pub root: PathBuf,
     pub drafts: bool,
+    /// Fetch every link to another site too.
     pub external: bool,
 }
 
-pub struct Report {}
+/// The kinds of problem `check` finds, in the order the report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Build,
+    BrokenLink,
+    BrokenAnchor,
+    OffSite,
+    MissingAlt,
+    HeadingLevel,
+    NoDescription,
+    Orphan,
+    BrokenExternal,
+}
 
-impl Report {
-    pub fn text(&self) -> String {
-        String::new()
+impl Kind {
+    /// The name in `--format json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Build => "build-error",
+            Kind::BrokenLink => "broken-link",
+            Kind::BrokenAnchor => "broken-anchor",
+            Kind::OffSite => "off-site-request",
+            Kind::MissingAlt => "missing-alt-text",
+            Kind::HeadingLevel => "skipped-heading-level",
+            Kind::NoDescription => "missing-description",
+            Kind::Orphan => "orphan-page",
+            Kind::BrokenExternal => "broken-external-link",
+        }
     }
 
-    pub fn json(&self) -> String {
-        String::new()
-    }
-
-    pub fn exit_code(&self) -> u8 {
-        0
+    /// The heading of its group in the text report.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Build => "The site does not build",
+            Kind::BrokenLink => "Broken links",
+            Kind::BrokenAnchor => "Links to a heading the page does not have",
+            Kind::OffSite => "Requests to other servers (the privacy promise)",
+            Kind::MissingAlt => "Images without alt text",
+            Kind::HeadingLevel => "Headings that skip a level",
+            Kind::NoDescription => "Pages without a description",
+            Kind::Orphan => "Pages no other page links to",
+            Kind::BrokenExternal => "Links to other sites that do not answer",
+        }
     }
 }
 
-pub fn run(_settings: &Settings) -> Report {
-    Report {}
+/// One problem: its kind and the diagnostic saying where and what to do.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: Kind,
+    pub diagnostic: Diagnostic,
+}
+
+impl Finding {
+    fn new(kind: Kind, message: impl Into<String>, help: impl Into<String>) -> Finding {
+        Finding {
+            kind,
+            diagnostic: Diagnostic::error(Stage::Check, message).with_help(help),
+        }
+    }
+
+    fn at(mut self, file: &str, source: &str, line: usize, col: usize) -> Finding {
+        self.diagnostic = self.diagnostic.at(file, Some(source), line, col);
+        self
+    }
+
+    fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.diagnostic = self.diagnostic.with_help(help);
+        self
+    }
+}
+
+pub fn run(settings: &Settings) -> Report {
+    let scratch = match Scratch::new() {
+        Ok(scratch) => scratch,
+        Err(err) => {
+            return Report::unable(format!(
+                "cannot create a temporary folder to build into: {err}"
+            ));
+        }
+    };
+    let outcome = build::build(&Options {
+        root: settings.root.clone(),
+        output: Some(scratch.0.join("site")),
+        drafts: settings.drafts,
+        print_bleed: None,
+        keep: true,
+        in_place: None,
+    });
+    let Some(built) = outcome.built else {
+        let findings = outcome
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|diagnostic| Finding {
+                kind: Kind::Build,
+                diagnostic,
+            })
+            .collect();
+        return Report::new(findings, Vec::new(), Vec::new(), 0);
+    };
+    let site = &built.site;
+
+    let per_page: Vec<(Vec<Finding>, Vec<String>)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| sources::page(site, id))
+        .collect();
+    let mut origins = output::Origins {
+        pages: HashMap::new(),
+        entry_points: HashSet::new(),
+        markdown_headings: HashMap::new(),
+    };
+    let mut findings = sources::theme(site);
+    for (id, (found, headings)) in per_page.into_iter().enumerate() {
+        let path = render::page_path(site, id);
+        origins
+            .pages
+            .insert(path.clone(), site.pages[id].file.clone());
+        origins.markdown_headings.insert(path, headings);
+        findings.extend(found);
+    }
+    for lang in 0..site.config.languages.len() {
+        if let Some(home) = site.home(lang) {
+            origins.entry_points.insert(render::page_path(site, home));
+        }
+    }
+    let base = urls::Base {
+        url: &site.config.base_url,
+        path: &site.config.base_path,
+    };
+    let checked = output::check(&scratch.0.join("site"), &base, &origins);
+    findings.extend(checked.findings);
+    let mut links: Vec<External> = checked
+        .external
+        .into_iter()
+        .map(|(url, pages)| External {
+            pages: pages
+                .into_iter()
+                .map(|p| origins.pages.get(&p).cloned().unwrap_or(p))
+                .collect(),
+            url,
+            answer: None,
+        })
+        .collect();
+    if settings.external {
+        external::fetch(&mut links);
+        findings.extend(links.iter().filter_map(External::finding));
+    }
+    Report::new(findings, report::languages(site), links, site.pages.len())
+}
+
+/// A temporary folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir = std::env::temp_dir().join(format!(
+            "safe-surgeries-check-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

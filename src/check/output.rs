@@ -1,0 +1,276 @@
+//! Checks of the built site as a browser meets it: every `href` and `src` of every page,
+//! fragments, orphan pages, images without alt text, heading levels, and anything the pages
+//! or stylesheets would fetch from another host.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use scraper::{Html, Selector};
+
+use super::urls::{self, Base, Target};
+use super::{Finding, Kind};
+
+/// What one built HTML file holds that the checks need.
+#[derive(Default)]
+struct Parsed {
+    ids: HashSet<String>,
+    /// `href`s of `a` and `area`, which the reader follows.
+    links: Vec<String>,
+    fetches: Vec<urls::Fetch>,
+    headings: Vec<(u8, String)>,
+    /// `src` of images with no `alt` attribute at all.
+    no_alt: Vec<String>,
+}
+
+/// Where a built file came from, for messages: the content file of a page, or the theme.
+pub struct Origins {
+    pub pages: HashMap<String, String>,
+    /// Output paths that nothing needs to link to: home pages, the 404 page, search pages.
+    pub entry_points: HashSet<String>,
+    /// Headings written in each page's Markdown, so a skipped level there is reported once, at
+    /// the source, rather than again here.
+    pub markdown_headings: HashMap<String, Vec<String>>,
+}
+
+impl Origins {
+    fn of(&self, path: &str) -> String {
+        match self.pages.get(path) {
+            Some(file) => format!("{path} (from {file})"),
+            None => format!("{path} (made by the theme)"),
+        }
+    }
+}
+
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    /// Links to other sites, each with the built pages that have it.
+    pub external: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Reads every HTML and CSS file under `output` and checks them.
+pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
+    let files: Vec<String> = walkdir::WalkDir::new(output)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(output).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    let all: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let parsed: BTreeMap<&str, Parsed> = files
+        .par_iter()
+        .filter(|f| f.ends_with(".html"))
+        .map(|f| {
+            let text = std::fs::read_to_string(output.join(f)).unwrap_or_default();
+            (f.as_str(), parse(&text))
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut inbound: HashMap<String, usize> = HashMap::new();
+
+    for (&from, page) in &parsed {
+        let origin = || origins.of(from);
+        for url in page.links.iter() {
+            match base.resolve(from, url) {
+                Target::External(url) => {
+                    external.entry(url).or_default().insert(from.to_owned());
+                }
+                Target::Internal { path, fragment } => {
+                    let Some(found) = existing(&all, &path) else {
+                        findings.push(Finding::new(
+                            Kind::BrokenLink,
+                            format!("{}: the link `{url}` leads to no page or file", origin()),
+                            "correct the link, or add the page it should lead to",
+                        ));
+                        continue;
+                    };
+                    if found != from {
+                        *inbound.entry(found.clone()).or_default() += 1;
+                    }
+                    check_fragment(&parsed, from, url, &found, fragment, &origin, &mut findings);
+                }
+                Target::Other => {}
+            }
+        }
+        for fetch in &page.fetches {
+            if urls::is_off_site(&fetch.url) {
+                findings.push(Finding::new(
+                    Kind::OffSite,
+                    format!(
+                        "{}: `<{}>` would make every reader's browser contact another server: {}",
+                        origin(),
+                        fetch.element,
+                        fetch.url
+                    ),
+                    "ship the file with the site (in static/ or the theme) and link it from there: \
+                     the site promises readers it asks nothing of other servers",
+                ));
+                continue;
+            }
+            if let Target::Internal { path, .. } = base.resolve(from, &fetch.url) {
+                if existing(&all, &path).is_none() {
+                    findings.push(Finding::new(
+                        Kind::BrokenLink,
+                        format!(
+                            "{}: `<{}>` asks for `{}`, which the site does not have",
+                            origin(),
+                            fetch.element,
+                            fetch.url
+                        ),
+                        "correct the address, or add the file",
+                    ));
+                }
+            }
+        }
+        for src in &page.no_alt {
+            findings.push(Finding::new(
+                Kind::MissingAlt,
+                format!("{}: the image `{src}` has no alt text", origin()),
+                "add alt=\"…\" saying what the image shows, or alt=\"\" if it is decoration only",
+            ));
+        }
+        let written = origins.markdown_headings.get(from);
+        for (level, text, previous) in skipped_levels(&page.headings) {
+            // Already reported at its line in the Markdown.
+            if written.is_some_and(|w| w.iter().any(|t| t == &text)) {
+                continue;
+            }
+            findings.push(Finding::new(
+                Kind::HeadingLevel,
+                format!(
+                    "{}: the heading \"{text}\" (h{level}) follows an h{previous}, skipping a level",
+                    origin()
+                ),
+                "screen reader users move by heading level: use the next level down, one at a time",
+            ));
+        }
+    }
+
+    for page in origins.pages.keys() {
+        if !origins.entry_points.contains(page) && !inbound.contains_key(page) {
+            findings.push(Finding::new(
+                Kind::Orphan,
+                format!("{}: no other page links to it", origins.of(page)),
+                "link it from its section or a related page, or mark it `draft: true` if it is not ready",
+            ));
+        }
+    }
+
+    for css in files.iter().filter(|f| f.ends_with(".css")) {
+        let text = std::fs::read_to_string(output.join(css)).unwrap_or_default();
+        for (url, _) in urls::css_urls(&text) {
+            if urls::is_off_site(&url) {
+                findings.push(Finding::new(
+                    Kind::OffSite,
+                    format!("{css}: the stylesheet fetches {url} from another server"),
+                    "ship the file with the theme and refer to it by a path of the site",
+                ));
+            }
+        }
+    }
+    Checked { findings, external }
+}
+
+/// The output file `path` names: itself, or the `index.html` of a folder named without its `/`.
+fn existing(all: &HashSet<&str>, path: &str) -> Option<String> {
+    if all.contains(path) {
+        return Some(path.to_owned());
+    }
+    let index = format!("{path}/index.html");
+    all.contains(index.as_str()).then_some(index)
+}
+
+fn check_fragment(
+    parsed: &BTreeMap<&str, Parsed>,
+    from: &str,
+    url: &str,
+    target: &str,
+    fragment: Option<String>,
+    origin: &dyn Fn() -> String,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(fragment) = fragment.filter(|f| !f.is_empty() && f != "top") else {
+        return;
+    };
+    let Some(page) = parsed.get(target) else {
+        return;
+    };
+    if page.ids.contains(&fragment) {
+        return;
+    }
+    let what = if target == from {
+        "this page".to_owned()
+    } else {
+        target.to_owned()
+    };
+    findings.push(Finding::new(
+        Kind::BrokenAnchor,
+        format!(
+            "{}: the link `{url}` points at `#{fragment}`, which {what} does not have",
+            origin()
+        ),
+        "link to a heading the page has (its id is shown in the address when you click its link), or drop the #part",
+    ));
+}
+
+/// Headings that skip a level: each with its level, text and the level before it.
+fn skipped_levels(headings: &[(u8, String)]) -> Vec<(u8, String, u8)> {
+    let mut skipped = Vec::new();
+    let mut previous: Option<u8> = None;
+    for (level, text) in headings {
+        if let Some(before) = previous {
+            if *level > before + 1 {
+                skipped.push((*level, text.clone(), before));
+            }
+        }
+        previous = Some(*level);
+    }
+    skipped
+}
+
+fn parse(text: &str) -> Parsed {
+    let html = Html::parse_document(text);
+    let mut parsed = Parsed {
+        fetches: urls::fetches(&html),
+        ..Parsed::default()
+    };
+    let select = |css: &str| Selector::parse(css).ok();
+    if let Some(ids) = select("[id], a[name]") {
+        for element in html.select(&ids) {
+            for attribute in ["id", "name"] {
+                if let Some(id) = element.value().attr(attribute) {
+                    parsed.ids.insert(id.to_owned());
+                }
+            }
+        }
+    }
+    if let Some(links) = select("a[href], area[href]") {
+        parsed.links = html
+            .select(&links)
+            .filter_map(|a| a.value().attr("href"))
+            .map(str::to_owned)
+            .collect();
+    }
+    if let Some(headings) = select("h1, h2, h3, h4, h5, h6") {
+        parsed.headings = html
+            .select(&headings)
+            .map(|h| {
+                let level = h.value().name()[1..].parse().unwrap_or(1);
+                let text: String = h.text().collect::<String>();
+                (level, text.split_whitespace().collect::<Vec<_>>().join(" "))
+            })
+            .collect();
+    }
+    if let Some(images) = select("img:not([alt])") {
+        parsed.no_alt = html
+            .select(&images)
+            .map(|img| img.value().attr("src").unwrap_or("").to_owned())
+            .collect();
+    }
+    parsed
+}

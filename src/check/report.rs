@@ -1,0 +1,267 @@
+//! What `check` found, as text for editors or JSON for CI.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{Finding, Kind};
+use crate::site::Site;
+
+/// A link to another site and the pages that have it.
+#[derive(Debug, Clone)]
+pub struct External {
+    pub url: String,
+    pub pages: Vec<String>,
+    /// With `--external`: the HTTP status, or why there was none.
+    pub answer: Option<Result<u16, String>>,
+}
+
+impl External {
+    pub(super) fn finding(&self) -> Option<Finding> {
+        let problem = match self.answer.as_ref()? {
+            Ok(status) if *status < 400 => return None,
+            Ok(status) => format!("answers {status}"),
+            Err(err) => format!("did not answer: {err}"),
+        };
+        Some(Finding::new(
+            Kind::BrokenExternal,
+            format!(
+                "{} {problem} (linked from {})",
+                self.url,
+                self.pages.join(", ")
+            ),
+            "check the address in a browser; replace the link if the page has moved or gone",
+        ))
+    }
+}
+
+/// Translation work in one language: listed, not failed.
+#[derive(Debug, Clone, Default)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    pub missing_pages: Vec<String>,
+    pub missing_strings: Vec<String>,
+    pub drafts: Vec<String>,
+    /// Translations whose source changed since: the file, its source and when it changed.
+    pub stale: Vec<(String, String, Option<String>)>,
+}
+
+pub fn languages(site: &Site) -> Vec<Language> {
+    crate::report::Report::new(site)
+        .languages
+        .into_iter()
+        .map(|l| Language {
+            code: l.code,
+            name: l.name,
+            missing_pages: l.missing_pages,
+            missing_strings: l.missing_strings,
+            drafts: l.draft_pages,
+            stale: Vec::new(),
+        })
+        .collect()
+}
+
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub languages: Vec<Language>,
+    pub external: Vec<External>,
+    pub pages: usize,
+    /// Why the check could not run at all.
+    pub unable: Option<String>,
+}
+
+impl Report {
+    pub(super) fn new(
+        mut findings: Vec<Finding>,
+        languages: Vec<Language>,
+        external: Vec<External>,
+        pages: usize,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            let key = |f: &Finding| {
+                (
+                    f.kind,
+                    f.diagnostic.span.clone(),
+                    f.diagnostic.message.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        findings.dedup_by(|a, b| a.kind == b.kind && a.diagnostic == b.diagnostic);
+        Report {
+            findings,
+            languages,
+            external,
+            pages,
+            unable: None,
+        }
+    }
+
+    pub(super) fn unable(why: String) -> Report {
+        Report {
+            unable: Some(why),
+            ..Report::new(Vec::new(), Vec::new(), Vec::new(), 0)
+        }
+    }
+
+    /// 0 when clean, 1 with problems, 2 when the check could not run.
+    pub fn exit_code(&self) -> u8 {
+        if self.unable.is_some() {
+            2
+        } else if self.findings.is_empty() {
+            0
+        } else {
+            1
+        }
+    }
+
+    pub fn text(&self) -> String {
+        if let Some(why) = &self.unable {
+            return format!("error: {why}\n");
+        }
+        let mut out = String::new();
+        let mut by_kind: BTreeMap<Kind, Vec<&Finding>> = BTreeMap::new();
+        for finding in &self.findings {
+            by_kind.entry(finding.kind).or_default().push(finding);
+        }
+        for (kind, findings) in &by_kind {
+            out.push_str(&format!("== {} ({}) ==\n\n", kind.title(), findings.len()));
+            for finding in findings {
+                out.push_str(&format!("{}\n", finding.diagnostic));
+            }
+        }
+        let mut translation_notes = 0;
+        if !self.languages.is_empty() {
+            out.push_str("== Translations (listed; they do not fail the check) ==\n\n");
+        }
+        for lang in &self.languages {
+            let lists: [(&str, Vec<String>); 4] = [
+                ("out of date", stale_lines(&lang.stale)),
+                ("missing page", lang.missing_pages.clone()),
+                ("draft", lang.drafts.clone()),
+                ("missing string", lang.missing_strings.clone()),
+            ];
+            out.push_str(&format!(
+                "{} ({}): {} out of date, {} missing pages, {} drafts, {} missing strings\n",
+                lang.code,
+                lang.name,
+                lang.stale.len(),
+                lang.missing_pages.len(),
+                lang.drafts.len(),
+                lang.missing_strings.len()
+            ));
+            for (label, items) in lists {
+                translation_notes += items.len();
+                for item in items {
+                    out.push_str(&format!("  {label}: {item}\n"));
+                }
+            }
+        }
+        if !self.external.is_empty() {
+            let fetched = self.external.iter().any(|l| l.answer.is_some());
+            out.push_str(&format!(
+                "\n{} links to other sites{}\n",
+                self.external.len(),
+                if fetched {
+                    ", each fetched"
+                } else {
+                    " (not fetched; `check --external` asks each one)"
+                }
+            ));
+        }
+        out.push_str(&self.summary(translation_notes));
+        out
+    }
+
+    fn summary(&self, translation_notes: usize) -> String {
+        if self.findings.is_empty() {
+            return format!(
+                "\ncheck: no problems in {} pages; {translation_notes} translation notes\n",
+                self.pages
+            );
+        }
+        let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
+        for finding in &self.findings {
+            *counts.entry(finding.kind).or_default() += 1;
+        }
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|(kind, n)| format!("{n} {}", kind.name()))
+            .collect();
+        format!(
+            "\ncheck: {} problem{} ({})\n",
+            self.findings.len(),
+            if self.findings.len() == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }
+
+    pub fn json(&self) -> String {
+        let findings: Vec<serde_json::Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let d = &f.diagnostic;
+                json!({
+                    "kind": f.kind.name(),
+                    "message": d.message,
+                    "file": d.span.as_ref().map(|s| s.file.clone()),
+                    "line": d.span.as_ref().map(|s| s.line),
+                    "column": d.span.as_ref().map(|s| s.col),
+                    "help": d.help,
+                })
+            })
+            .collect();
+        let languages: Vec<serde_json::Value> = self
+            .languages
+            .iter()
+            .map(|l| {
+                json!({
+                    "code": l.code,
+                    "name": l.name,
+                    "stale": l.stale.iter().map(|(file, source, changed)| json!({
+                        "file": file, "source": source, "source_changed": changed,
+                    })).collect::<Vec<_>>(),
+                    "missing_pages": l.missing_pages,
+                    "drafts": l.drafts,
+                    "missing_strings": l.missing_strings,
+                })
+            })
+            .collect();
+        let external: Vec<serde_json::Value> = self
+            .external
+            .iter()
+            .map(|l| {
+                let (status, error) = match &l.answer {
+                    Some(Ok(status)) => (Some(*status), None),
+                    Some(Err(err)) => (None, Some(err.clone())),
+                    None => (None, None),
+                };
+                json!({ "url": l.url, "pages": l.pages, "status": status, "error": error })
+            })
+            .collect();
+        let value = json!({
+            "ok": self.exit_code() == 0,
+            "error": self.unable,
+            "pages": self.pages,
+            "problems": findings,
+            "languages": languages,
+            "external_links": external,
+        });
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )
+    }
+}
+
+fn stale_lines(stale: &[(String, String, Option<String>)]) -> Vec<String> {
+    stale
+        .iter()
+        .map(|(file, source, changed)| match changed {
+            Some(date) => format!("{file} ({source} changed on {date})"),
+            None => format!("{file} ({source} changed since; date unknown)"),
+        })
+        .collect()
+}

@@ -1,0 +1,183 @@
+//! Checks of what editors and theme authors write, at the line they wrote it: images without
+//! alt text, headings that skip a level, pages without a description in the Markdown, and
+//! URLs of other hosts that Markdown, templates or stylesheets would have a browser fetch.
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use scraper::Html;
+
+use super::urls;
+use super::{Finding, Kind};
+use crate::diagnostics::line_col;
+use crate::site::{PageId, Site};
+
+/// Findings in page `id`'s Markdown, and the text of its headings.
+pub fn page(site: &Site, id: PageId) -> (Vec<Finding>, Vec<String>) {
+    let page = &site.pages[id];
+    let mut findings = Vec::new();
+    let at = |offset: usize| line_col(&page.source, page.body_offset + offset);
+    let locate = |finding: Finding, offset: usize| {
+        let (line, col) = at(offset);
+        finding.at(&page.file, &page.source, line, col)
+    };
+    if page
+        .front
+        .description
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty())
+    {
+        findings.push(
+            Finding::new(
+                Kind::NoDescription,
+                format!("{} has no description", page.file),
+                "add `description:` to the front matter: one sentence saying what the page is \
+                 for, shown in search results and listings",
+            )
+            .at(&page.file, &page.source, 1, 1),
+        );
+    }
+
+    let mut headings = Vec::new();
+    // The template gives the page's title as its h1.
+    let mut previous_level = 1;
+    let mut heading: Option<(u8, usize, String)> = None;
+    let mut image: Option<(usize, String, String)> = None;
+    for (event, range) in
+        Parser::new_ext(page.body(), crate::markdown::options()).into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, range.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, text)) = heading.take() {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if level > previous_level + 1 {
+                        findings.push(locate(
+                            Finding::new(
+                                Kind::HeadingLevel,
+                                format!(
+                                    "the heading \"{text}\" is level {level} after level {previous_level}, skipping a level"
+                                ),
+                                format!(
+                                    "start it with {} (the page title is level 1): screen reader users move by heading level",
+                                    "#".repeat(usize::from(previous_level) + 1)
+                                ),
+                            ),
+                            start,
+                        ));
+                    }
+                    previous_level = level;
+                    headings.push(text);
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((range.start, dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, url, alt)) = image.take() {
+                    if alt.trim().is_empty() {
+                        findings.push(locate(
+                            Finding::new(
+                                Kind::MissingAlt,
+                                format!("the image `{url}` has no alt text"),
+                                "write what the image shows between the brackets: ![what it shows](…)",
+                            ),
+                            start,
+                        ));
+                    }
+                    if urls::is_off_site(&url) {
+                        findings.push(locate(off_site("the image", &url), start));
+                    }
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, alt)) = image.as_mut() {
+                    alt.push_str(&text);
+                }
+                if let Some((_, _, words)) = heading.as_mut() {
+                    words.push_str(&text);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let fragment = Html::parse_fragment(&html);
+                for fetch in urls::fetches(&fragment) {
+                    if urls::is_off_site(&fetch.url) {
+                        let what = format!("`<{}>`", fetch.element);
+                        findings.push(locate(off_site(&what, &fetch.url), range.start));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (findings, headings)
+}
+
+fn off_site(what: &str, url: &str) -> Finding {
+    Finding::new(
+        Kind::OffSite,
+        format!("{what} would make every reader's browser contact another server: {url}"),
+        "save the file next to the page (or in static/) and use its path: the site promises \
+         readers it asks nothing of other servers",
+    )
+}
+
+/// Templates and stylesheets of the theme, and stylesheets in `static/`.
+pub fn theme(site: &Site) -> Vec<Finding> {
+    let root = &site.root;
+    let theme = format!("themes/{}", site.config.theme);
+    let mut findings = Vec::new();
+    for (dir, extension) in [
+        (format!("{theme}/templates"), "html"),
+        (format!("{theme}/css"), "css"),
+        (format!("{theme}/static"), "css"),
+        ("static".to_owned(), "css"),
+    ] {
+        for (rel, text) in files(root, &dir, extension) {
+            let found: Vec<(String, String, usize)> = if extension == "html" {
+                urls::fetches(&Html::parse_document(&text))
+                    .into_iter()
+                    .map(|f| {
+                        let offset = text.find(&f.url).unwrap_or(0);
+                        (format!("`<{}>`", f.element), f.url, offset)
+                    })
+                    .collect()
+            } else {
+                urls::css_urls(&text)
+                    .into_iter()
+                    .map(|(url, offset)| ("this stylesheet".to_owned(), url, offset))
+                    .collect()
+            };
+            for (what, url, offset) in found.into_iter().filter(|(_, u, _)| urls::is_off_site(u)) {
+                let (line, col) = line_col(&text, offset);
+                findings.push(
+                    off_site(&what, &url)
+                        .with_help(
+                            "ship the file with the theme and refer to it by a path of the site: \
+                             the site promises readers it asks nothing of other servers",
+                        )
+                        .at(&rel, &text, line, col),
+                );
+            }
+        }
+    }
+    findings
+}
+
+/// Files under `root/dir` ending in `.extension`: their path from the site folder and text.
+fn files(root: &Path, dir: &str, extension: &str) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(root.join(dir))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.path().extension().is_some_and(|x| x == extension))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(root).ok()?;
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            Some((rel.to_string_lossy().replace('\\', "/"), text))
+        })
+        .collect()
+}

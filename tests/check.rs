@@ -1,0 +1,314 @@
+//! `safe-surgeries check`: passes on the toolkit itself, and catches each defect planted in a
+//! small site, at the file and line an editor would fix.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+use common::*;
+use serde_json::Value;
+
+/// Runs `check --format json` (plus `extra`) and gives the exit code and parsed report.
+fn check_json(site: &Site, extra: &[&str]) -> (Option<i32>, Value) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = run(&args, site.root());
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("check printed no JSON ({e}):\n{run}"));
+    (run.code, report)
+}
+
+/// The problems of one kind, as (file, line, message).
+fn problems(report: &Value, kind: &str) -> Vec<(String, Option<u64>, String)> {
+    report["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["kind"] == kind)
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap_or("").to_owned(),
+                p["line"].as_u64(),
+                p["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn clean_site() -> Site {
+    let site = Site::en_ar();
+    site.write(
+        "content/guide/_index.md",
+        md("title: Guide\ndescription: The guide.", "Read on."),
+    );
+    site.write(
+        "content/guide/one.md",
+        md(
+            "title: One\ndescription: The first page.",
+            "## Start\n\nFirst words, and [the second](@/guide/two.md).",
+        ),
+    );
+    site.write(
+        "content/guide/two.md",
+        md(
+            "title: Two\ndescription: The second page.",
+            "See [one](@/guide/one.md#start).",
+        ),
+    );
+    site.write(
+        "content/_index.md",
+        md("title: Home\ndescription: Welcome.", "Welcome."),
+    );
+    site.write(
+        "content/_index.ar.md",
+        md("title: الرئيسية\ndescription: مرحبا.", "مرحبا."),
+    );
+    site
+}
+
+#[test]
+fn the_toolkit_itself_passes() {
+    let site = Site::repo_copy();
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(
+        report["problems"].as_array().map(Vec::len),
+        Some(0),
+        "{report:#}"
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(report["ok"], true);
+}
+
+#[test]
+fn a_clean_site_passes_and_the_text_report_says_so() {
+    let site = clean_site();
+    let run = run(&["check"], site.root());
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(run.stdout.contains("check: no problems in"), "{run}");
+}
+
+#[test]
+fn each_planted_defect_is_found_where_it_was_written() {
+    let site = clean_site();
+    site.write(
+        "content/guide/defects.md",
+        md(
+            "title: Defects",
+            "## Fine\n\n#### Too deep\n\n![](/img/logo.svg)\n\n\
+             <a href=\"/nowhere/\">lost</a> and <a href=\"/guide/one/#nope\">no such heading</a>\n\n\
+             <img src=\"https://tracker.example/pixel.gif\" alt=\"pixel\">\n\n\
+             [The NHS](https://www.nhs.uk/)\n",
+        ),
+    );
+    // A section whose template lists nothing leaves its page unreachable.
+    site.write(
+        "themes/default/templates/bare.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ section.title }}</h1>{% endblock main %}",
+    );
+    site.write(
+        "content/hidden/_index.md",
+        md(
+            "title: Hidden\ndescription: A bare section.\ntemplate: bare.html",
+            "",
+        ),
+    );
+    site.write(
+        "content/hidden/lonely.md",
+        md("title: Lonely\ndescription: Nobody links here.", "Alone."),
+    );
+    let css = site.read("themes/default/css/main.css");
+    site.write(
+        "themes/default/css/main.css",
+        format!(
+            "{css}\n@font-face {{ font-family: X; src: url(\"https://fonts.example/x.woff2\"); }}\n"
+        ),
+    );
+
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(report["ok"], false);
+    let defects = "content/guide/defects.md";
+
+    let descriptions = problems(&report, "missing-description");
+    assert_eq!(descriptions.len(), 1, "{descriptions:?}");
+    assert_eq!(descriptions[0].0, defects);
+
+    let headings = problems(&report, "skipped-heading-level");
+    assert_eq!(
+        headings.len(),
+        1,
+        "reported once, at the Markdown: {headings:?}"
+    );
+    assert_eq!((headings[0].0.as_str(), headings[0].1), (defects, Some(7)));
+
+    let alt = problems(&report, "missing-alt-text");
+    assert_eq!(alt.len(), 1, "{alt:?}");
+    assert_eq!((alt[0].0.as_str(), alt[0].1), (defects, Some(9)));
+
+    let links = problems(&report, "broken-link");
+    assert!(
+        links
+            .iter()
+            .any(|(_, _, m)| m.contains("/nowhere/") && m.contains(defects)),
+        "{links:?}"
+    );
+    let anchors = problems(&report, "broken-anchor");
+    assert!(
+        anchors.iter().any(|(_, _, m)| m.contains("#nope")),
+        "{anchors:?}"
+    );
+
+    let off_site = problems(&report, "off-site-request");
+    assert!(
+        off_site
+            .iter()
+            .any(|(f, l, m)| f == defects && *l == Some(13) && m.contains("tracker.example")),
+        "the image in the Markdown, at its line: {off_site:?}"
+    );
+    assert!(
+        off_site
+            .iter()
+            .any(|(f, _, m)| f == "themes/default/css/main.css" && m.contains("fonts.example")),
+        "the font in the theme's stylesheet: {off_site:?}"
+    );
+
+    let orphans = problems(&report, "orphan-page");
+    assert_eq!(orphans.len(), 1, "{orphans:?}");
+    assert!(
+        orphans[0].2.contains("content/hidden/lonely.md"),
+        "{orphans:?}"
+    );
+
+    let external = report["external_links"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        external
+            .iter()
+            .any(|l| l["url"] == "https://www.nhs.uk/" && l["status"].is_null()),
+        "listed, not fetched: {external:?}"
+    );
+
+    // The text report names each file and line for editors, and the same count.
+    let text = run(&["check"], site.root());
+    assert_eq!(text.code, Some(1));
+    assert!(
+        text.stdout.contains("--> content/guide/defects.md:7:1"),
+        "{text}"
+    );
+    assert!(
+        text.stdout.contains("== Headings that skip a level (1) =="),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_script_from_another_server_in_a_template_is_found_in_the_template_and_the_pages() {
+    let site = clean_site();
+    site.replace(
+        "themes/default/templates/base.html",
+        "</head>",
+        "<script src=\"https://cdn.example/analytics.js\"></script>\n</head>",
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(1));
+    let off_site = problems(&report, "off-site-request");
+    assert!(
+        off_site
+            .iter()
+            .any(|(f, l, m)| f == "themes/default/templates/base.html"
+                && *l == Some(9)
+                && m.starts_with("`<script>`")),
+        "{off_site:?}"
+    );
+    assert!(
+        off_site
+            .iter()
+            .any(|(_, _, m)| m.contains("guide/one/index.html (from content/guide/one.md)")),
+        "{off_site:?}"
+    );
+}
+
+#[test]
+fn a_build_error_fails_the_check_with_its_location() {
+    let site = clean_site();
+    site.write(
+        "content/guide/broken.md",
+        "---\ntitle: [unclosed\n---\nText.\n",
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(1));
+    let errors = problems(&report, "build-error");
+    assert!(
+        errors
+            .iter()
+            .any(|(f, _, _)| f == "content/guide/broken.md"),
+        "{errors:?}"
+    );
+}
+
+/// A server on this computer answering 200 at `/ok` and 404 elsewhere, for as many requests
+/// as come within the test.
+fn link_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().map(|a| a.port()).expect("port");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buffer = [0u8; 2048];
+            let n = stream.read(&mut buffer).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buffer[..n]);
+            let status = if request.split_whitespace().nth(1) == Some("/ok") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    port
+}
+
+#[test]
+fn external_links_are_fetched_only_when_asked() {
+    let port = link_server();
+    let site = clean_site();
+    site.write(
+        "content/guide/links.md",
+        md(
+            "title: Links\ndescription: Links out.",
+            &format!(
+                "[fine](http://127.0.0.1:{port}/ok) and [gone](http://127.0.0.1:{port}/gone)\n\n\
+                 Back to [one](@/guide/one.md)."
+            ),
+        ),
+    );
+    site.replace(
+        "content/guide/one.md",
+        "First words",
+        "First words ([links](@/guide/links.md))",
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(0), "not fetched, so not failed: {report:#}");
+
+    let (code, report) = check_json(&site, &["--external"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let broken = problems(&report, "broken-external-link");
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert!(
+        broken[0].2.contains("/gone") && broken[0].2.contains("404"),
+        "{broken:?}"
+    );
+    let statuses: Vec<Option<u64>> = report["external_links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| l["status"].as_u64())
+        .collect();
+    assert_eq!(statuses, vec![Some(404), Some(200)], "{report:#}");
+}
