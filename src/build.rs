@@ -13,6 +13,7 @@ use crate::output::{InPlace, Staging, Target};
 use crate::print;
 use crate::render;
 use crate::report::Report;
+use crate::search;
 use crate::site::Site;
 use crate::templates::{self, context::Shared};
 
@@ -280,7 +281,15 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
             || render::pages(&site, &templates, &shared, &rendered, &*target, &unchanged),
             || {
                 rayon::join(
-                    || render::site_files(&site, &templates, &shared, &sheets, &statics, &*target),
+                    || {
+                        let mut errors = render::site_files(
+                            &site, &templates, &shared, &sheets, &statics, &*target,
+                        );
+                        errors.extend(search::write(
+                            &site, &templates, &shared, &rendered, &*target,
+                        ));
+                        errors
+                    },
                     || render::print_files(&printed, &*target),
                 )
             },

@@ -64,6 +64,61 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Start a new page or translation, with its front matter filled in
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Keep translations in step with the pages they were translated from
+    Translate {
+        #[command(subcommand)]
+        action: TranslateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Create content/<SECTION>/<SLUG>.md, titled after the slug and dated today
+    Page {
+        /// The section folder and the page's name, such as guidance/registering-patients
+        #[arg(value_name = "SECTION/SLUG")]
+        path: String,
+    },
+    /// Create a draft translation of a page beside it, such as registration.ar.md
+    Translation {
+        /// The page to translate, such as content/guidance/registration.md
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The language to translate into: one of the codes in site.yaml
+        #[arg(value_name = "LANG")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TranslateCommand {
+    /// Record that each translation matches its source page as it is now (after checking it)
+    MarkCurrent {
+        /// The translations, such as content/guidance/registration.ar.md
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Prints what an editing command did, or its errors; exit code 1 when it failed.
+fn finish(result: Result<Vec<String>, Vec<safe_surgeries::diagnostics::Diagnostic>>) -> ExitCode {
+    match result {
+        Ok(lines) => {
+            let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let text: String = diagnostics.iter().map(ToString::to_string).collect();
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            ExitCode::from(1)
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -81,6 +136,18 @@ fn parse_bleed(text: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::New { what } => finish(
+            match what {
+                NewCommand::Page { path } => safe_surgeries::new::page(&cli.root, &path),
+                NewCommand::Translation { file, lang } => {
+                    safe_surgeries::new::translation(&cli.root, &file, &lang)
+                }
+            }
+            .map(|line| vec![line]),
+        ),
+        Command::Translate {
+            action: TranslateCommand::MarkCurrent { files },
+        } => finish(safe_surgeries::freshness::mark_current(&cli.root, &files)),
         Command::Check {
             format,
             external,

@@ -312,3 +312,60 @@ fn external_links_are_fetched_only_when_asked() {
         .collect();
     assert_eq!(statuses, vec![Some(404), Some(200)], "{report:#}");
 }
+
+#[test]
+fn a_translation_made_before_its_source_changed_is_listed_as_out_of_date() {
+    let site = clean_site();
+    site.write(
+        "content/guide/one.ar.md",
+        md(
+            "title: واحد\ndescription: الصفحة الأولى.",
+            "## البداية\n\nكلمات.",
+        ),
+    );
+    let marked = run(
+        &["translate", "mark-current", "content/guide/one.ar.md"],
+        site.root(),
+    );
+    assert_eq!(marked.code, Some(0), "{marked}");
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(0), "{report:#}");
+    let arabic = &report["languages"][0];
+    assert_eq!(arabic["code"], "ar");
+    assert_eq!(
+        arabic["stale"].as_array().map(Vec::len),
+        Some(0),
+        "{arabic:#}"
+    );
+
+    site.write(
+        "content/guide/one.md",
+        md(
+            "title: One\ndescription: The first page.\nupdated: 2026-11-20",
+            "## Start\n\nNew advice, and [the second](@/guide/two.md).",
+        ),
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(
+        code,
+        Some(0),
+        "out of date is listed, not failed: {report:#}"
+    );
+    let stale = &report["languages"][0]["stale"];
+    assert_eq!(
+        stale,
+        &serde_json::json!([{
+            "file": "content/guide/one.ar.md",
+            "source": "content/guide/one.md",
+            "source_changed": "2026-11-20",
+        }]),
+        "{report:#}"
+    );
+    let text = run(&["check"], site.root());
+    assert!(
+        text.stdout.contains(
+            "out of date: content/guide/one.ar.md (content/guide/one.md changed on 2026-11-20)"
+        ),
+        "{text}"
+    );
+}

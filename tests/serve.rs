@@ -615,3 +615,30 @@ fn run_from_inside_the_site_folder_it_still_sees_changes() {
     assert!(next_event(&rx).starts_with("event: built"));
     wait_for(server.port, "/guide/two/", "Changed from inside.");
 }
+
+#[test]
+fn editing_a_source_page_tells_its_marked_translations_they_are_out_of_date() {
+    let site = Site::repo_copy();
+    let server = start(&site);
+    let rx = events(server.port);
+    let before = get(server.port, "/ar/")
+        .map(|r| r.text())
+        .unwrap_or_default();
+    assert!(
+        !before.contains("stale-notice"),
+        "the toolkit's translations start current"
+    );
+    site.replace(
+        "content/_index.md",
+        "\n---\n",
+        "\n---\n\nA new first line.\n",
+    );
+    let event = next_event(&rx);
+    assert!(
+        event.contains("\"/ar/\""),
+        "the Arabic home page changed: {event}"
+    );
+    wait_for(server.port, "/ar/", "stale-notice");
+    drop(server);
+    assert_same_as_clean_build(&site, "after the source edit");
+}

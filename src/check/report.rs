@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{Finding, Kind};
+use crate::freshness::State;
 use crate::site::Site;
 
 /// A link to another site and the pages that have it.
@@ -45,10 +46,12 @@ pub struct Language {
     pub drafts: Vec<String>,
     /// Translations whose source changed since: the file, its source and when it changed.
     pub stale: Vec<(String, String, Option<String>)>,
+    /// Translations that do not say which version of their source they were made from.
+    pub unmarked: Vec<String>,
 }
 
 pub fn languages(site: &Site) -> Vec<Language> {
-    crate::report::Report::new(site)
+    let mut languages: Vec<Language> = crate::report::Report::new(site)
         .languages
         .into_iter()
         .map(|l| Language {
@@ -57,9 +60,26 @@ pub fn languages(site: &Site) -> Vec<Language> {
             missing_pages: l.missing_pages,
             missing_strings: l.missing_strings,
             drafts: l.draft_pages,
-            stale: Vec::new(),
+            ..Language::default()
         })
-        .collect()
+        .collect();
+    for freshness in crate::freshness::of(site) {
+        let page = &site.pages[freshness.page];
+        let code = &site.config.language(page.lang).code;
+        let Some(language) = languages.iter_mut().find(|l| &l.code == code) else {
+            continue;
+        };
+        match freshness.state {
+            State::Current => {}
+            State::Stale { source_changed } => language.stale.push((
+                page.file.clone(),
+                site.pages[freshness.source].file.clone(),
+                source_changed,
+            )),
+            State::Unmarked => language.unmarked.push(page.file.clone()),
+        }
+    }
+    languages
 }
 
 pub struct Report {
@@ -135,18 +155,49 @@ impl Report {
         if !self.languages.is_empty() {
             out.push_str("== Translations (listed; they do not fail the check) ==\n\n");
         }
+        // Pages no language has (guidance for staff, say) are named once, not once per language.
+        let untranslated: Vec<&String> = match self.languages.split_first() {
+            Some((first, rest)) if !rest.is_empty() => first
+                .missing_pages
+                .iter()
+                .filter(|p| rest.iter().all(|l| l.missing_pages.contains(p)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !untranslated.is_empty() {
+            out.push_str(&format!(
+                "In no translation yet ({} pages):\n",
+                untranslated.len()
+            ));
+            for page in &untranslated {
+                out.push_str(&format!("  {page}\n"));
+            }
+            out.push('\n');
+            translation_notes += untranslated.len();
+        }
         for lang in &self.languages {
-            let lists: [(&str, Vec<String>); 4] = [
+            let missing: Vec<String> = lang
+                .missing_pages
+                .iter()
+                .filter(|p| !untranslated.contains(p))
+                .cloned()
+                .collect();
+            let lists: [(&str, Vec<String>); 5] = [
                 ("out of date", stale_lines(&lang.stale)),
-                ("missing page", lang.missing_pages.clone()),
+                (
+                    "not marked (check it, then run `safe-surgeries translate mark-current` on it)",
+                    lang.unmarked.clone(),
+                ),
+                ("missing page", missing),
                 ("draft", lang.drafts.clone()),
                 ("missing string", lang.missing_strings.clone()),
             ];
             out.push_str(&format!(
-                "{} ({}): {} out of date, {} missing pages, {} drafts, {} missing strings\n",
+                "{} ({}): {} out of date, {} not marked, {} missing pages, {} drafts, {} missing strings\n",
                 lang.code,
                 lang.name,
                 lang.stale.len(),
+                lang.unmarked.len(),
                 lang.missing_pages.len(),
                 lang.drafts.len(),
                 lang.missing_strings.len()
@@ -223,6 +274,7 @@ impl Report {
                     "stale": l.stale.iter().map(|(file, source, changed)| json!({
                         "file": file, "source": source, "source_changed": changed,
                     })).collect::<Vec<_>>(),
+                    "unmarked": l.unmarked,
                     "missing_pages": l.missing_pages,
                     "drafts": l.drafts,
                     "missing_strings": l.missing_strings,

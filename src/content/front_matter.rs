@@ -107,8 +107,31 @@ pub struct FrontMatter {
     pub translation: Option<TranslationStatus>,
     #[serde(default)]
     pub print: Option<PrintFront>,
+    /// In a translation: the hash of its source when it was made or last checked (see
+    /// [`crate::freshness`]), written by `safe-surgeries translate mark-current`.
+    #[serde(default, deserialize_with = "source_hash")]
+    pub source_hash: Option<String>,
     #[serde(default)]
     pub extra: serde_yaml::Value,
+}
+
+/// Text only: an unquoted hash of digits alone would read as a number and lose its leading
+/// zeros, so the message says to quote it (as `translate mark-current` writes it).
+fn source_hash<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the hash in quotes, as `safe-surgeries translate mark-current` writes it")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(Some(text.trim().to_owned()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    deserializer.deserialize_any(Text)
 }
 
 /// A printable item: which print template lays it out, on which paper, and the short texts a

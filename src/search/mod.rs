@@ -1,1 +1,180 @@
 //! Search: one index per language, built with the site and queried in the browser.
+//!
+//! Per language the build writes `{prefix}search/index.json` (see [`index`]) and, from the
+//! theme's `search.html`, the page `{prefix}search/index.html` whose script (the theme's
+//! `static/js/search.js`) loads that index from the same site and ranks pages in the browser:
+//! no server, no request to another host, no WebAssembly (which a `default-src 'self'`
+//! Content-Security-Policy would have to allow with `'wasm-unsafe-eval'`). A theme without
+//! `search.html` gets neither: an index nothing reads would be dead weight.
+
+pub mod index;
+pub mod text;
+pub mod tokens;
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::config::LangId;
+use crate::diagnostics::{Diagnostic, Stage};
+use crate::markdown::Rendered;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::templates::Templates;
+use crate::templates::context::Shared;
+
+/// The theme template of the search pages.
+pub const TEMPLATE: &str = "search.html";
+
+/// Whether the theme has search pages, and so the site gets indexes.
+pub fn enabled(templates: &Templates) -> bool {
+    templates.has(TEMPLATE)
+}
+
+/// The search page's folder in language `lang`, relative to the output (`ar/search/`).
+pub fn folder(site: &Site, lang: LangId) -> String {
+    format!("{}search/", site.config.language(lang).prefix)
+}
+
+/// Where language `lang`'s index is written, relative to the output.
+pub fn index_path(site: &Site, lang: LangId) -> String {
+    format!("{}index.json", folder(site, lang))
+}
+
+/// Language `lang`'s index, from every page in it.
+pub fn index_json(site: &Site, rendered: &[Rendered], lang: LangId) -> String {
+    let pages: Vec<index::Page> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| page.lang == lang)
+        .map(|(id, page)| index::Page {
+            title: &page.front.title,
+            url: site.url(id),
+            description: page.front.description.as_deref(),
+            html: rendered.get(id).map_or("", |r| r.html.as_str()),
+            more: page.front.print.as_ref().map_or_else(String::new, |print| {
+                let mut texts: Vec<&str> = print.headline.iter().map(String::as_str).collect();
+                texts.extend(print.points.iter().map(String::as_str));
+                texts.extend(print.action.as_deref());
+                texts.join("\n")
+            }),
+        })
+        .collect();
+    index::build(&site.config.language(lang).code, &pages)
+}
+
+/// The indexes of languages `langs`, as output paths and bytes: what watch mode writes again
+/// after editing page bodies in those languages.
+pub fn indexes(
+    site: &Site,
+    rendered: &[Rendered],
+    langs: impl IntoIterator<Item = LangId>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut langs: Vec<LangId> = langs.into_iter().collect();
+    langs.sort_unstable();
+    langs.dedup();
+    langs
+        .into_par_iter()
+        .map(|lang| {
+            (
+                index_path(site, lang),
+                index_json(site, rendered, lang).into_bytes(),
+            )
+        })
+        .collect()
+}
+
+/// Language `lang`'s search page: the theme's `search.html` with the context of the 404 page
+/// and `search_index`, the URL of the language's index.
+pub fn page(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    lang: LangId,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut context = shared.base(site, lang);
+    context.insert_value(
+        "search_index",
+        Value::from(site.config.url(&index_path(site, lang))),
+    );
+    let mut html = Vec::with_capacity(8 * 1024);
+    templates.render(TEMPLATE, &context, &mut html)?;
+    Ok(html)
+}
+
+/// Writes every language's index and search page, when the theme has a search page.
+pub fn write(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    rendered: &[Rendered],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    if !enabled(templates) {
+        return Vec::new();
+    }
+    let clashes = clashes(site);
+    if !clashes.is_empty() {
+        return clashes;
+    }
+    let languages: Vec<LangId> = (0..site.config.languages.len()).collect();
+    let mut diagnostics: Vec<Diagnostic> = languages
+        .par_iter()
+        .flat_map_iter(|&lang| {
+            let mut found = Vec::new();
+            let index = index_path(site, lang);
+            if let Err(err) = sink.write(&index, index_json(site, rendered, lang).as_bytes()) {
+                found.push(write_error(&index, &err));
+            }
+            let path = format!("{}index.html", folder(site, lang));
+            match page(site, templates, shared, lang) {
+                Ok(html) => {
+                    if let Err(err) = sink.write(&path, &html) {
+                        found.push(write_error(&path, &err));
+                    }
+                }
+                Err(d) => found.push(d),
+            }
+            found
+        })
+        .collect();
+    // One template mistake fails every language's page alike: report it once.
+    diagnostics.dedup_by_key(|d| d.to_string());
+    diagnostics
+}
+
+/// Pages, redirects or files of the site at a search page's place, which would be overwritten.
+fn clashes(site: &Site) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for lang in 0..site.config.languages.len() {
+        let folder = folder(site, lang);
+        let taken =
+            |path: &str| path == format!("{folder}index.html") || path == index_path(site, lang);
+        let page = site.places.iter().position(|p| p.path == folder);
+        let alias = site.aliases.iter().find(|(path, _)| taken(path));
+        let asset = site.assets.iter().find(|(_, path)| taken(path));
+        let what = match (page, alias, asset) {
+            (Some(id), _, _) => site.pages[id].file.clone(),
+            (_, Some((_, target)), _) => format!("an alias of {}", site.pages[*target].file),
+            (_, _, Some((asset, _))) => asset.source.display().to_string(),
+            _ => continue,
+        };
+        found.push(
+            Diagnostic::error(
+                Stage::Output,
+                format!("{what} is at /{folder}, where the theme's search page goes"),
+            )
+            .with_help(format!(
+                "give it another slug or move it: the theme `{}` writes its search page and \
+                 index at {folder} in every language",
+                site.config.theme
+            )),
+        );
+    }
+    found
+}
+
+fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}"))
+        .with_help("check there is free disk space and that the output folder is writable")
+}

@@ -283,6 +283,16 @@ impl Session {
             if page.front.print.is_some() || site.pages[original].front.print.is_some() {
                 return None;
             }
+            // A translation records the hash of its source's body: an edit of a source may
+            // make its translations show (or stop showing) that they are out of date.
+            let has_marked_translations = site
+                .versions(id)
+                .iter()
+                .flatten()
+                .any(|&v| v != id && site.pages[v].front.source_hash.is_some());
+            if id == original && has_marked_translations {
+                return None;
+            }
             let bytes = std::fs::read(self.root.join(rel)).ok()?;
             let text = crate::source::decode(&bytes, rel, Stage::Content).ok()?;
             let front = page.source.as_bytes().get(..page.body_offset)?;
@@ -325,6 +335,11 @@ impl Session {
                     Ok(html) => pages.push((render::page_path(&site, id), html)),
                     Err(d) => diagnostics.push(d),
                 }
+            }
+            // The search index of each edited page's language holds the page's text.
+            if crate::search::enabled(&built.templates) {
+                let langs = edited.iter().map(|&id| site.pages[id].lang);
+                pages.extend(crate::search::indexes(&site, &rendered, langs));
             }
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
@@ -380,7 +395,7 @@ impl Session {
             return Some(Err(missing));
         }
         let affected = templates.users_of(&names);
-        if affected.contains("404.html") {
+        if affected.contains("404.html") || affected.contains(crate::search::TEMPLATE) {
             return None;
         }
         let ids: Vec<PageId> = (0..site.pages.len())

@@ -128,6 +128,19 @@ struct PageFields<'a> {
     /// Every configured language in order, linking this page's version or, where there is
     /// none, that language's home page, so a switcher can say the page is not translated.
     all_languages: Vec<Switch<'a>>,
+    /// For a translation whose source changed since it was marked current, the source, so the
+    /// page can tell readers and link it; none otherwise (see [`crate::freshness`]).
+    stale: Option<Stale<'a>>,
+}
+
+#[derive(Serialize)]
+struct Stale<'a> {
+    /// The day the source changed (`YYYY-MM-DD`), or none when its dates do not tell.
+    since: Option<String>,
+    url: String,
+    lang: &'a str,
+    dir: &'a str,
+    title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -388,7 +401,7 @@ impl Shared {
         context
     }
 
-    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 8] {
+    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 9] {
         let language = site.config.language(lang);
         [
             ("site", self.site.clone()),
@@ -399,6 +412,11 @@ impl Shared {
             ("nav", self.nav[lang].clone()),
             ("printables", self.printables[lang].clone()),
             ("print_zip", self.print_zips[lang].clone()),
+            // Where the theme's search page is, in this language (when it has one).
+            (
+                "search_url",
+                Value::from(site.config.url(&crate::search::folder(site, lang))),
+            ),
         ]
     }
 
@@ -587,5 +605,24 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
         x_default,
         translations,
         all_languages,
+        stale: stale(site, id),
     }
+}
+
+fn stale(site: &Site, id: PageId) -> Option<Stale<'_>> {
+    // Only a recorded hash can be out of date: skip hashing the source for the rest.
+    site.pages[id].front.source_hash.as_ref()?;
+    let freshness = crate::freshness::check(site, id)?;
+    let crate::freshness::State::Stale { source_changed } = freshness.state else {
+        return None;
+    };
+    let source = &site.pages[freshness.source];
+    let language = site.config.language(source.lang);
+    Some(Stale {
+        since: source_changed,
+        url: site.url(freshness.source),
+        lang: &language.code,
+        dir: language.dir.as_str(),
+        title: &source.front.title,
+    })
 }
