@@ -61,7 +61,7 @@ pub fn page(site: &Site, id: PageId) -> (Vec<Finding>, Vec<String>) {
                                     "the heading \"{text}\" is level {level} after level {previous_level}, skipping a level"
                                 ),
                                 format!(
-                                    "start it with {} (the page title is level 1): screen reader users move by heading level",
+                                    "write it as {} (one level below the heading before it; the page title is level 1): screen reader users move through a page by heading level",
                                     "#".repeat(usize::from(previous_level) + 1)
                                 ),
                             ),
