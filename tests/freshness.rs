@@ -321,13 +321,39 @@ fn mark_current_names_the_file_and_what_to_do() {
 }
 
 #[test]
-fn the_real_theme_has_the_partial_and_every_page_template_includes_it() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
-    for template in ["page.html", "section.html"] {
-        let text = std::fs::read_to_string(root.join(template)).unwrap();
-        assert!(
-            text.contains("partials/stale.html"),
-            "{template} does not include the notice"
+fn every_template_of_the_real_theme_shows_readers_an_out_of_date_translation() {
+    // One English source per page template of the theme: home (index.html), a section
+    // (section.html), a page (page.html) and the print pack (print-pack.html).
+    let sources = [
+        ("content/_index.md", "ar/index.html"),
+        ("content/patients/_index.md", "ar/patients/index.html"),
+        (
+            "content/patients/right-to-register.md",
+            "ar/patients/right-to-register/index.html",
+        ),
+        ("content/print/_index.md", "ar/print/index.html"),
+    ];
+    let site = Site::repo_copy();
+    let out = site.build_ok();
+    for (_, arabic) in sources {
+        assert_eq!(
+            out.html(arabic).count(".stale-notice"),
+            0,
+            "{arabic} starts current"
+        );
+    }
+    for (english, _) in sources {
+        let text = site.read(english);
+        site.write(english, format!("{text}\nA sentence added in English.\n"));
+    }
+    let out = site.build_ok();
+    for (_, arabic) in sources {
+        let doc = out.html(arabic);
+        assert_eq!(doc.count(".stale-notice"), 1, "{arabic} shows the notice");
+        assert_eq!(
+            doc.count(".stale-notice a[hreflang=\"en\"]"),
+            1,
+            "{arabic} links the English"
         );
     }
 }
