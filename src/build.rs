@@ -217,6 +217,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         .ok();
     if let Some(templates) = &templates {
         diagnostics.extend(render::check_templates(&site, templates));
+        diagnostics.extend(search::clashes(&site, templates));
     }
 
     stages.end("resolve");

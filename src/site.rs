@@ -38,6 +38,9 @@ pub struct Site {
     pub strings: Strings,
     pub pages: Vec<Page>,
     pub places: Vec<Place>,
+    /// Per page: for a translation, whether it matches its source (see [`crate::freshness`]);
+    /// worked out once here, where every source is hashed once, for templates and `check`.
+    pub freshness: Vec<Option<crate::freshness::State>>,
     /// Translation groups: a page's key to its version in each language.
     pub groups: HashMap<String, Vec<Option<PageId>>>,
     /// Assets with their output paths.
@@ -79,6 +82,7 @@ impl Site {
         }
 
         let mut site = Site {
+            freshness: Vec::new(),
             root,
             places: vec![Place::default(); pages.len()],
             pages,
@@ -93,6 +97,7 @@ impl Site {
         site.build_tree();
         site.place_assets(content.assets);
         site.check_unique_paths(&mut diagnostics);
+        site.freshness = crate::freshness::states(&site);
         (site, diagnostics)
     }
 

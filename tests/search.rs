@@ -639,6 +639,12 @@ fn serve_keeps_the_indexes_and_search_pages_as_a_build_makes_them() {
         .expect("start serve");
     let server = Serve { child, port };
     wait_for(server.port, "/search/index.json", "\"interpreter\"");
+    let events = live::events(server.port, "");
+    // The end of a rebuild: files appear one by one while it writes them.
+    let rebuilt = || {
+        let event = events.recv_timeout(WAIT).expect("a live-reload event");
+        assert!(event.starts_with("event: built"), "{event}");
+    };
 
     // A body edit is rendered alone, and the index of its language follows it.
     site.replace(
@@ -646,6 +652,7 @@ fn serve_keeps_the_indexes_and_search_pages_as_a_build_makes_them() {
         "The patient pays nothing.",
         "The patient pays nothing. Zyzzogeton.",
     );
+    rebuilt();
     wait_for(server.port, "/search/index.json", "\"zyzzogeton\"");
     // A change of the search template alone renders the search pages again.
     site.replace(
@@ -653,6 +660,7 @@ fn serve_keeps_the_indexes_and_search_pages_as_a_build_makes_them() {
         "<h1>",
         "<h1 data-edited>",
     );
+    rebuilt();
     wait_for(server.port, "/zh-hans/search/", "data-edited");
     drop(server);
 

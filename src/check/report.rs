@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{Finding, Kind};
 use crate::freshness::State;
+use crate::report::LanguageReport;
 use crate::site::Site;
 
 /// A link to another site and the pages that have it.
@@ -36,14 +37,11 @@ impl External {
     }
 }
 
-/// Translation work in one language: listed, not failed.
-#[derive(Debug, Clone, Default)]
+/// Translation work in one language: listed, not failed. What `build --report` lists, and
+/// the translations out of date or not marked.
+#[derive(Debug, Default)]
 pub struct Language {
-    pub code: String,
-    pub name: String,
-    pub missing_pages: Vec<String>,
-    pub missing_strings: Vec<String>,
-    pub drafts: Vec<String>,
+    pub work: LanguageReport,
     /// Translations whose source changed since: the file, its source and when it changed.
     pub stale: Vec<(String, String, Option<String>)>,
     /// Translations that do not say which version of their source they were made from.
@@ -54,19 +52,15 @@ pub fn languages(site: &Site) -> Vec<Language> {
     let mut languages: Vec<Language> = crate::report::Report::new(site)
         .languages
         .into_iter()
-        .map(|l| Language {
-            code: l.code,
-            name: l.name,
-            missing_pages: l.missing_pages,
-            missing_strings: l.missing_strings,
-            drafts: l.draft_pages,
+        .map(|work| Language {
+            work,
             ..Language::default()
         })
         .collect();
     for freshness in crate::freshness::of(site) {
         let page = &site.pages[freshness.page];
         let code = &site.config.language(page.lang).code;
-        let Some(language) = languages.iter_mut().find(|l| &l.code == code) else {
+        let Some(language) = languages.iter_mut().find(|l| &l.work.code == code) else {
             continue;
         };
         match freshness.state {
@@ -158,9 +152,10 @@ impl Report {
         // Pages no language has (guidance for staff, say) are named once, not once per language.
         let untranslated: Vec<&String> = match self.languages.split_first() {
             Some((first, rest)) if !rest.is_empty() => first
+                .work
                 .missing_pages
                 .iter()
-                .filter(|p| rest.iter().all(|l| l.missing_pages.contains(p)))
+                .filter(|p| rest.iter().all(|l| l.work.missing_pages.contains(p)))
                 .collect(),
             _ => Vec::new(),
         };
@@ -177,6 +172,7 @@ impl Report {
         }
         for lang in &self.languages {
             let missing: Vec<String> = lang
+                .work
                 .missing_pages
                 .iter()
                 .filter(|p| !untranslated.contains(p))
@@ -189,18 +185,18 @@ impl Report {
                     lang.unmarked.clone(),
                 ),
                 ("missing page", missing),
-                ("draft", lang.drafts.clone()),
-                ("missing string", lang.missing_strings.clone()),
+                ("draft", lang.work.draft_pages.clone()),
+                ("missing string", lang.work.missing_strings.clone()),
             ];
             out.push_str(&format!(
                 "{} ({}): {} out of date, {} not marked, {} missing pages, {} drafts, {} missing strings\n",
-                lang.code,
-                lang.name,
+                lang.work.code,
+                lang.work.name,
                 lang.stale.len(),
                 lang.unmarked.len(),
-                lang.missing_pages.len(),
-                lang.drafts.len(),
-                lang.missing_strings.len()
+                lang.work.missing_pages.len(),
+                lang.work.draft_pages.len(),
+                lang.work.missing_strings.len()
             ));
             for (label, items) in lists {
                 translation_notes += items.len();
@@ -269,15 +265,15 @@ impl Report {
             .iter()
             .map(|l| {
                 json!({
-                    "code": l.code,
-                    "name": l.name,
+                    "code": l.work.code,
+                    "name": l.work.name,
                     "stale": l.stale.iter().map(|(file, source, changed)| json!({
                         "file": file, "source": source, "source_changed": changed,
                     })).collect::<Vec<_>>(),
                     "unmarked": l.unmarked,
-                    "missing_pages": l.missing_pages,
-                    "drafts": l.drafts,
-                    "missing_strings": l.missing_strings,
+                    "missing_pages": l.work.missing_pages,
+                    "drafts": l.work.draft_pages,
+                    "missing_strings": l.work.missing_strings,
                 })
             })
             .collect();

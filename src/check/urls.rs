@@ -97,28 +97,9 @@ fn internal(url: &str, base_path: &str) -> Target {
     Target::Internal { path, fragment }
 }
 
-/// Percent-decoding for paths and fragments; bytes that do not decode stay as written.
-pub fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+/// Percent-decoding for paths and fragments; a malformed one is compared as written.
+fn decode(text: &str) -> String {
+    crate::text::percent_decode(text).unwrap_or_else(|| text.to_owned())
 }
 
 /// True when a browser would fetch `url` from another host (`https:`, `http:`, `//host`).

@@ -18,6 +18,8 @@
 //! page's (what the template context shows readers); [`mark_current`] is
 //! `safe-surgeries translate mark-current`, which writes the record.
 
+use std::collections::HashMap;
+
 use crate::content::{FrontMatter, Page, front_matter};
 use crate::site::{PageId, Site};
 
@@ -70,20 +72,37 @@ pub fn of(site: &Site) -> Vec<Freshness> {
 /// Page `page`'s freshness, or `None` when it is not a translation (it is in the default
 /// language, or the default language has no version of it).
 pub fn check(site: &Site, page: PageId) -> Option<Freshness> {
-    let source = source_of(site, page)?;
-    let translation = &site.pages[page];
-    let state = match translation.front.source_hash.as_deref() {
-        None => State::Unmarked,
-        Some(recorded) if same(recorded, &source_hash(site, source)) => State::Current,
-        Some(_) => State::Stale {
-            source_changed: changed_on(&site.pages[source], translation),
-        },
-    };
+    let state = site.freshness.get(page)?.clone()?;
     Some(Freshness {
         page,
-        source,
+        source: source_of(site, page)?,
         state,
     })
+}
+
+/// Every page's state, for [`Site::freshness`]: each source hashed once, and only when a
+/// translation of it records a hash to compare.
+pub(crate) fn states(site: &Site) -> Vec<Option<State>> {
+    let mut hashes: HashMap<PageId, String> = HashMap::new();
+    (0..site.pages.len())
+        .map(|page| {
+            let source = source_of(site, page)?;
+            let translation = &site.pages[page];
+            let Some(recorded) = translation.front.source_hash.as_deref() else {
+                return Some(State::Unmarked);
+            };
+            let now = hashes
+                .entry(source)
+                .or_insert_with(|| source_hash(site, source));
+            Some(if same(recorded, now) {
+                State::Current
+            } else {
+                State::Stale {
+                    source_changed: changed_on(&site.pages[source], translation),
+                }
+            })
+        })
+        .collect()
 }
 
 /// The default language's version of a translation.

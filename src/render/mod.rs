@@ -234,7 +234,8 @@ fn group_failures(site: &Site, failures: Vec<(Diagnostic, PageId)>) -> Vec<Diagn
         .collect()
 }
 
-fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
+/// A file of the output that could not be written.
+pub(crate) fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}"))
         .with_help("check there is free disk space and that the output folder is writable")
 }

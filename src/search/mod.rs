@@ -18,6 +18,7 @@ use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::markdown::Rendered;
 use crate::output::Sink;
+use crate::render;
 use crate::site::Site;
 use crate::templates::Templates;
 use crate::templates::context::Shared;
@@ -113,10 +114,6 @@ pub fn write(
     if !enabled(templates) {
         return Vec::new();
     }
-    let clashes = clashes(site);
-    if !clashes.is_empty() {
-        return clashes;
-    }
     let languages: Vec<LangId> = (0..site.config.languages.len()).collect();
     let mut diagnostics: Vec<Diagnostic> = languages
         .par_iter()
@@ -124,13 +121,13 @@ pub fn write(
             let mut found = Vec::new();
             let index = index_path(site, lang);
             if let Err(err) = sink.write(&index, index_json(site, rendered, lang).as_bytes()) {
-                found.push(write_error(&index, &err));
+                found.push(render::write_error(&index, &err));
             }
             let path = format!("{}index.html", folder(site, lang));
             match page(site, templates, shared, lang) {
                 Ok(html) => {
                     if let Err(err) = sink.write(&path, &html) {
-                        found.push(write_error(&path, &err));
+                        found.push(render::write_error(&path, &err));
                     }
                 }
                 Err(d) => found.push(d),
@@ -143,8 +140,12 @@ pub fn write(
     diagnostics
 }
 
-/// Pages, redirects or files of the site at a search page's place, which would be overwritten.
-fn clashes(site: &Site) -> Vec<Diagnostic> {
+/// Pages, redirects or files of the site at a search page's place, which would be overwritten:
+/// checked with the templates, before anything is rendered.
+pub fn clashes(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    if !enabled(templates) {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     for lang in 0..site.config.languages.len() {
         let folder = folder(site, lang);
@@ -156,7 +157,7 @@ fn clashes(site: &Site) -> Vec<Diagnostic> {
         let what = match (page, alias, asset) {
             (Some(id), _, _) => site.pages[id].file.clone(),
             (_, Some((_, target)), _) => format!("an alias of {}", site.pages[*target].file),
-            (_, _, Some((asset, _))) => asset.source.display().to_string(),
+            (_, _, Some((asset, _))) => format!("content/{}", asset.rel),
             _ => continue,
         };
         found.push(
@@ -172,9 +173,4 @@ fn clashes(site: &Site) -> Vec<Diagnostic> {
         );
     }
     found
-}
-
-fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}"))
-        .with_help("check there is free disk space and that the output folder is writable")
 }

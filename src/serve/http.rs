@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::live::{self, Hub};
+use crate::text::percent_decode;
 
 pub struct Context {
     /// The output folder, resolved (symlinks and all) once at start.
@@ -183,25 +184,6 @@ pub fn content_type(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         _ => "application/octet-stream",
     }
-}
-
-/// `%XX` escapes decoded; `None` for malformed escapes, text that is not UTF-8, or a NUL.
-pub fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let decoded = String::from_utf8(out).ok()?;
-    (!decoded.contains('\0')).then_some(decoded)
 }
 
 #[cfg(test)]

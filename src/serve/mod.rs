@@ -541,7 +541,7 @@ fn render_and_write(
 
 /// The output file a page's URL path (as a browser's `location.pathname` gives it) names.
 fn output_path(base_path: &str, url_path: &str) -> Option<String> {
-    let decoded = http::percent_decode(url_path)?;
+    let decoded = crate::text::percent_decode(url_path)?;
     let path = decoded.strip_prefix(base_path)?;
     Some(if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
@@ -567,11 +567,9 @@ fn write_changed(
     let errors: Vec<Diagnostic> = changed
         .par_iter()
         .filter_map(|(path, _, html)| {
-            output::replace_file(output, path, html).err().map(|err| {
-                Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}")).with_help(
-                    "check there is free disk space and that the output folder is writable",
-                )
-            })
+            output::replace_file(output, path, html)
+                .err()
+                .map(|err| render::write_error(path, &err))
         })
         .collect();
     if !errors.is_empty() {
