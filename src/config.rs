@@ -52,6 +52,9 @@ pub struct Language {
     pub dir: Direction,
     /// Where its pages live under the site root: `""` for the default, `"zh-hans/"` otherwise.
     pub prefix: String,
+    /// The languages whose texts stand in for this one's missing ones, nearest first, ending
+    /// with the default language (empty for the default itself): `fa-AF` → `fa` → `en`.
+    pub fallbacks: Vec<LangId>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,7 +68,18 @@ pub struct Config {
     pub languages: Vec<Language>,
     pub theme: String,
     pub print: PrintConfig,
+    pub check: CheckConfig,
     pub extra: serde_yaml::Value,
+}
+
+/// `check:` in site.yaml: rules `check` applies to this site's content.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Sections (folders under content/, such as `guidance`) whose pages must end with a
+    /// Sources list.
+    #[serde(default)]
+    pub sources_required: Vec<String>,
 }
 
 /// `print:` in site.yaml: how printable items become PDFs.
@@ -126,6 +140,8 @@ struct RawConfig {
     theme: Option<String>,
     #[serde(default)]
     print: PrintConfig,
+    #[serde(default)]
+    check: CheckConfig,
     #[serde(default)]
     extra: serde_yaml::Value,
 }
@@ -220,6 +236,7 @@ impl Config {
                     .dir
                     .unwrap_or_else(|| Direction::default_for(&lang.code)),
                 prefix: String::new(),
+                fallbacks: Vec::new(),
                 code: lang.code,
                 name: lang.name,
             });
@@ -243,10 +260,13 @@ impl Config {
             ));
             return Err(errors);
         };
-        for (id, lang) in languages.iter_mut().enumerate() {
+        let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+        let chains = crate::locale::fallback_chains(&codes, default_language);
+        for (id, (lang, chain)) in languages.iter_mut().zip(chains).enumerate() {
             if id != default_language {
                 lang.prefix = format!("{}/", lang.code.to_ascii_lowercase());
             }
+            lang.fallbacks = chain;
         }
 
         let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
@@ -277,6 +297,20 @@ impl Config {
             }
         }
 
+        for section in &raw.check.sources_required {
+            let clean = !section.is_empty()
+                && section
+                    .split('/')
+                    .all(|part| !part.is_empty() && !part.starts_with('.'));
+            if !clean {
+                errors.push(problem(
+                    section,
+                    format!("`{section}` in sources_required is not a section folder"),
+                    "name a folder under content/ as the site's links do, such as guidance",
+                ));
+            }
+        }
+
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -288,6 +322,7 @@ impl Config {
             languages,
             theme,
             print: raw.print,
+            check: raw.check,
             extra: raw.extra,
         })
     }

@@ -13,14 +13,20 @@ use crate::yaml::Document;
 #[derive(Debug, Default)]
 pub struct Strings {
     tables: Vec<HashMap<String, String>>,
-    default: LangId,
+    /// Per language, where to look after its own table: its fallback chain (see [`crate::locale`]).
+    chains: Vec<Vec<LangId>>,
+    /// Per language, the string files read for it, as the site names them.
+    files: Vec<Vec<String>>,
+    theme: String,
     /// Keys looked up in a language that lacks them, recorded as pages render.
     missing: Mutex<BTreeSet<(LangId, String)>>,
 }
 
 pub enum Lookup<'a> {
+    /// In the language's own table, or in a language of its chain before the default one (the
+    /// Farsi text for Dari): a text its readers read.
     Found(&'a str),
-    /// Not in the language's table; this is the default language's text.
+    /// In none of those; this is the default language's text.
     FellBack(&'a str),
     Unknown,
 }
@@ -46,14 +52,15 @@ impl Strings {
     pub fn load(root: &Path, config: &Config) -> (Strings, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut tables = vec![HashMap::new(); config.languages.len()];
+        let mut files = vec![Vec::new(); config.languages.len()];
         let theme_dir = format!("themes/{}/i18n", config.theme);
         for dir in [theme_dir.as_str(), "i18n"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
                 continue;
             };
-            let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-            files.sort();
-            for path in files {
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for path in paths {
                 let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
                     continue;
                 };
@@ -71,23 +78,39 @@ impl Strings {
                     Ok(table) => tables[lang].extend(table),
                     Err(d) => diagnostics.push(d),
                 }
+                files[lang].push(file);
             }
         }
         let strings = Strings {
             tables,
-            default: config.default_language,
+            chains: config
+                .languages
+                .iter()
+                .map(|l| l.fallbacks.clone())
+                .collect(),
+            files,
+            theme: config.theme.clone(),
             missing: Mutex::default(),
         };
         (strings, diagnostics)
     }
 
-    /// Looks `key` up for `lang`, recording a fall-back to the default language.
-    pub fn get(&self, lang: LangId, key: &str) -> Lookup<'_> {
-        if let Some(text) = self.tables.get(lang).and_then(|t| t.get(key)) {
-            return Lookup::Found(text);
+    /// The string files read for `lang`, and the file to create when there is none.
+    pub fn files(&self, lang: LangId, code: &str) -> StringFiles {
+        match self.files.get(lang).filter(|f| !f.is_empty()) {
+            Some(files) => StringFiles::Read(files.clone()),
+            None => StringFiles::Missing {
+                create: format!("themes/{}/i18n/{code}.yaml", self.theme),
+            },
         }
-        match self.tables.get(self.default).and_then(|t| t.get(key)) {
-            Some(text) => {
+    }
+
+    /// Looks `key` up for `lang` along its fallback chain, recording a fall-back to the default
+    /// language.
+    pub fn get(&self, lang: LangId, key: &str) -> Lookup<'_> {
+        match self.source(lang, key) {
+            Some((from, text)) if Some(&from) != self.default_of(lang) => Lookup::Found(text),
+            Some((_, text)) => {
                 if let Ok(mut missing) = self.missing.lock() {
                     missing.insert((lang, key.to_owned()));
                 }
@@ -97,13 +120,33 @@ impl Strings {
         }
     }
 
-    /// Per language, the keys the default language has and it lacks, together with the keys
-    /// that templates asked for and fell back on.
+    /// The language whose table gives `lang` its text for `key`, and the text.
+    fn source(&self, lang: LangId, key: &str) -> Option<(LangId, &str)> {
+        let chain = self.chains.get(lang).map_or(&[][..], Vec::as_slice);
+        std::iter::once(&lang)
+            .chain(chain)
+            .find_map(|&l| Some((l, self.tables.get(l)?.get(key)?.as_str())))
+    }
+
+    /// The last language of `lang`'s chain: the default one (none for the default itself).
+    fn default_of(&self, lang: LangId) -> Option<&LangId> {
+        self.chains.get(lang)?.last()
+    }
+
+    /// Per language, the keys that no language before the default one in its chain has, of
+    /// those the default language has and those templates asked for: what its readers see in
+    /// the default language.
     pub fn missing(&self) -> BTreeMap<LangId, BTreeSet<String>> {
         let mut out: BTreeMap<LangId, BTreeSet<String>> = BTreeMap::new();
-        if let Some(default) = self.tables.get(self.default) {
-            for (lang, table) in self.tables.iter().enumerate() {
-                for key in default.keys().filter(|k| !table.contains_key(*k)) {
+        for lang in 0..self.tables.len() {
+            let Some(&default) = self.default_of(lang) else {
+                continue;
+            };
+            for key in self.tables[default].keys() {
+                if self
+                    .source(lang, key)
+                    .is_some_and(|(from, _)| from == default)
+                {
                     out.entry(lang).or_default().insert(key.clone());
                 }
             }
@@ -115,6 +158,39 @@ impl Strings {
         }
         out
     }
+
+    /// Per language, the keys it takes from another language of its chain than the default one,
+    /// with that language: `fa-AF` showing the Farsi text. Not missing, but a translator may
+    /// want to word them for their own readers.
+    pub fn inherited(&self) -> BTreeMap<LangId, Vec<(String, LangId)>> {
+        let mut out: BTreeMap<LangId, Vec<(String, LangId)>> = BTreeMap::new();
+        for lang in 0..self.tables.len() {
+            let Some(&default) = self.default_of(lang) else {
+                continue;
+            };
+            let mut keys: Vec<&String> = self.tables[default].keys().collect();
+            keys.sort();
+            for key in keys {
+                if let Some((from, _)) = self
+                    .source(lang, key)
+                    .filter(|(from, _)| *from != lang && *from != default)
+                {
+                    out.entry(lang).or_default().push((key.clone(), from));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The interface-string files of one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StringFiles {
+    Read(Vec<String>),
+    /// None yet: the one to create.
+    Missing {
+        create: String,
+    },
 }
 
 fn read_table(path: &Path, file: &str) -> Result<HashMap<String, String>, Diagnostic> {

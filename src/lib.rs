@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod freshness;
 pub mod i18n;
 pub mod links;
+pub mod locale;
 pub mod markdown;
 pub mod new;
 pub mod output;

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
+use crate::config::LangId;
 use crate::content::TranslationStatus;
+use crate::i18n::StringFiles;
 use crate::site::Site;
 
 #[derive(Debug, Default)]
@@ -15,6 +17,10 @@ pub struct LanguageReport {
     /// Files of this language marked `translation: draft`.
     pub draft_pages: Vec<String>,
     pub missing_strings: Vec<String>,
+    /// Strings shown from another language of its fallback chain: key and that language's code.
+    pub inherited_strings: Vec<(String, String)>,
+    /// What to do next, naming the files to create or edit.
+    pub advice: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -27,6 +33,7 @@ impl Report {
         let config = &site.config;
         let default = config.default_language;
         let mut missing_strings = site.strings.missing();
+        let mut inherited = site.strings.inherited();
         let mut keys: Vec<&String> = site.groups.keys().collect();
         keys.sort();
         let languages = config
@@ -42,6 +49,12 @@ impl Report {
                         .remove(&lang)
                         .unwrap_or_default()
                         .into_iter()
+                        .collect(),
+                    inherited_strings: inherited
+                        .remove(&lang)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(key, from)| (key, config.language(from).code.clone()))
                         .collect(),
                     ..LanguageReport::default()
                 };
@@ -60,11 +73,69 @@ impl Report {
                         _ => {}
                     }
                 }
+                report.advice = advice(site, lang, &report);
                 report
             })
             .collect();
         Report { languages }
     }
+}
+
+/// Steps for a language's translators, naming the files: what an editor adding a language needs
+/// after editing site.yaml.
+fn advice(site: &Site, lang: LangId, report: &LanguageReport) -> Vec<String> {
+    let config = &site.config;
+    let code = &config.language(lang).code;
+    let mut advice = Vec::new();
+    if site
+        .groups
+        .get("_index.md")
+        .is_some_and(|v| v[lang].is_none())
+    {
+        let lands_on = site
+            .home(lang)
+            .map_or("no", |h| config.language(site.pages[h].lang).code.as_str());
+        advice.push(format!(
+            "no home page: readers of {code} land on the {lands_on} home page; create \
+             content/_index.{code}.md with `safe-surgeries new translation content/_index.md {code}`"
+        ));
+    }
+    let english = match site.strings.files(config.default_language, "") {
+        StringFiles::Read(files) => files.join(" and "),
+        StringFiles::Missing { .. } => String::from("the default language's string file"),
+    };
+    let files = site.strings.files(lang, code);
+    if !report.missing_strings.is_empty() {
+        let n = report.missing_strings.len();
+        let strings = if n == 1 { "string" } else { "strings" };
+        advice.push(match &files {
+            StringFiles::Missing { create } => format!(
+                "{n} interface {strings} in {}: create {create}, copy the keys of {english} into \
+                 it and translate each value",
+                config.language(config.default_language).name
+            ),
+            StringFiles::Read(files) => format!(
+                "{n} interface {strings} in {}: add {} to {} (the texts to translate are in \
+                 {english})",
+                config.language(config.default_language).name,
+                if n == 1 { "it" } else { "them" },
+                files.join(" or ")
+            ),
+        });
+    }
+    if let Some((_, from)) = report.inherited_strings.first() {
+        let n = report.inherited_strings.len();
+        let target = match &files {
+            StringFiles::Missing { create } => format!("create {create} with them"),
+            StringFiles::Read(files) => format!("add them to {}", files.join(" or ")),
+        };
+        advice.push(format!(
+            "{n} interface {} shown in {from}, which {code} falls back on; to word them for {code} \
+             readers, {target}",
+            if n == 1 { "string" } else { "strings" }
+        ));
+    }
+    advice
 }
 
 impl fmt::Display for Report {
@@ -80,6 +151,9 @@ impl fmt::Display for Report {
                 lang.draft_pages.len(),
                 lang.missing_strings.len()
             )?;
+            for line in &lang.advice {
+                writeln!(f, "  to do: {line}")?;
+            }
             for (label, items) in [
                 ("missing", &lang.missing_pages),
                 ("draft", &lang.draft_pages),

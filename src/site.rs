@@ -101,10 +101,17 @@ impl Site {
         (site, diagnostics)
     }
 
-    /// The version of the page `key` in `lang`, or in the default language when it has none.
+    /// The version of the page `key` in `lang`, or else in the nearest language of its fallback
+    /// chain that has one (a Dari reader gets the Farsi page before the English one).
     pub fn find(&self, key: &str, lang: LangId) -> Option<PageId> {
         let versions = self.groups.get(key)?;
-        versions[lang].or(versions[self.config.default_language])
+        versions[lang].or_else(|| {
+            self.config
+                .language(lang)
+                .fallbacks
+                .iter()
+                .find_map(|&other| versions[other])
+        })
     }
 
     pub fn versions(&self, id: PageId) -> &[Option<PageId>] {
@@ -126,8 +133,8 @@ impl Site {
         self.find("_index.md", lang)
     }
 
-    /// The URL of `lang`'s home page: its own, the default language's, or (with no home page at
-    /// all, itself an error) the language's root.
+    /// The URL of `lang`'s home page: its own, the nearest one along its fallback chain, or (with
+    /// no home page at all, itself an error) the language's root.
     pub fn home_url(&self, lang: LangId) -> String {
         self.home(lang).map_or_else(
             || self.config.url(&self.config.language(lang).prefix),

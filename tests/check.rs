@@ -369,3 +369,117 @@ fn a_translation_made_before_its_source_changed_is_listed_as_out_of_date() {
         "{text}"
     );
 }
+
+/// `clean_site` with the guide section required to cite its sources.
+fn cited_site() -> Site {
+    let site = clean_site();
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{yaml}check:\n  sources_required: [guide]\n"),
+    );
+    let sources = "## Sources {.sources}\n\n- NHS England, [*Manual*](https://www.england.nhs.uk/m/), \
+                   version 6 (August 2025). Checked 1 December 2026.\n";
+    for page in ["content/guide/one.md", "content/guide/two.md"] {
+        let text = site.read(page);
+        site.write(page, format!("{text}\n{sources}"));
+    }
+    site
+}
+
+#[test]
+fn pages_of_a_section_that_must_cite_sources_pass_with_complete_sources() {
+    let (code, report) = check_json(&cited_site(), &[]);
+    assert_eq!(code, Some(0), "{report:#}");
+}
+
+#[test]
+fn a_page_that_must_cite_sources_and_has_none_is_reported_at_its_end() {
+    let site = cited_site();
+    let body = "Says things.\n\nAnd more.";
+    site.write(
+        "content/guide/uncited.md",
+        md("title: Uncited\ndescription: No sources.", body),
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let found = problems(&report, "missing-sources");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "content/guide/uncited.md");
+    // The last line of the file, where the list belongs.
+    assert_eq!(found[0].1, Some(8), "{found:?}");
+    // The section's own page and pages of other sections need none.
+    assert!(
+        problems(&report, "missing-sources")
+            .iter()
+            .all(|p| !p.0.contains("_index"))
+    );
+}
+
+#[test]
+fn each_source_without_a_link_a_date_or_a_checked_date_is_reported_at_its_line() {
+    let site = cited_site();
+    site.write(
+        "content/guide/one.md",
+        md(
+            "title: One\ndescription: The first page.",
+            "## Start\n\nFirst words, and [the second](@/guide/two.md).\n\n\
+             ## Sources {.sources}\n\n\
+             - BMA, *Patient registration* (January 2022). Checked 1 December 2026.\n\
+             - [GOV.UK guide](https://www.gov.uk/x). Checked 1 December 2026.\n\
+             - [Undated page](https://example.org/p) (undated). Checked 1 December 2026.\n\
+             - [Dated page](https://example.org/q), 2020.\n",
+        ),
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let found = problems(&report, "incomplete-source");
+    let at: Vec<(Option<u64>, &str)> = found.iter().map(|p| (p.1, p.2.as_str())).collect();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(|p| p.0 == "content/guide/one.md"));
+    // Lines 12, 13 and 15: the undated page (line 14) says so, and passes.
+    assert!(at[0].0 == Some(12) && at[0].1.contains("no link"), "{at:?}");
+    assert!(
+        at[1].0 == Some(13) && at[1].1.contains("no date or version"),
+        "{at:?}"
+    );
+    assert!(
+        at[2].0 == Some(15) && at[2].1.contains("no date it was checked"),
+        "{at:?}"
+    );
+}
+
+#[test]
+fn a_sources_list_outside_the_required_sections_is_still_checked() {
+    let site = clean_site();
+    site.write(
+        "content/_index.md",
+        md(
+            "title: Home\ndescription: Welcome.",
+            "Welcome.\n\n## Sources {.sources}\n\n- A report without a link (2019).\n",
+        ),
+    );
+    let (_, report) = check_json(&site, &[]);
+    let found = problems(&report, "incomplete-source");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0].0, "content/_index.md");
+    assert!(problems(&report, "missing-sources").is_empty());
+}
+
+#[test]
+fn a_required_section_the_site_does_not_have_is_reported_in_site_yaml() {
+    let site = clean_site();
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{yaml}check:\n  sources_required: [guidance]\n"),
+    );
+    let (code, report) = check_json(&site, &[]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let found = problems(&report, "missing-sources");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "site.yaml");
+    assert!(found[0].2.contains("`guidance`"), "{found:?}");
+    let line = yaml.lines().count() as u64 + 2;
+    assert_eq!(found[0].1, Some(line));
+}

@@ -78,9 +78,7 @@ fn poppler(tool: &str, args: &[&str]) -> Option<String> {
             String::from_utf8_lossy(&out.stderr)
         ),
         Err(_) => {
-            eprintln!(
-                "skipping the {tool} check: poppler-utils is not installed (apt install poppler-utils)"
-            );
+            missing_tool(tool, "apt install poppler-utils");
             None
         }
     }
@@ -200,14 +198,16 @@ fn pdfs_declare_their_language() {
         let rel = pdf_path(lang, "print", "register-poster", "a4");
         let bytes = out.bytes(&rel);
         let primary = lang.split('-').next().unwrap_or(lang);
-        let needle = format!("/Lang ({primary})");
+        // The tag Typst writes: the language, with the region where the site's code implies
+        // one (`zh-Hans` is written `zh-CN`).
+        let needles = [format!("/Lang ({primary})"), format!("/Lang ({primary}-")];
         let decompressed = Command::new("qpdf")
             .args(["--qdf", "--object-streams=disable"])
             .arg(out.path(&rel))
             .arg("-")
             .output();
         let Ok(decompressed) = decompressed.map(|o| o.stdout) else {
-            eprintln!("skipping the /Lang check: qpdf is not installed (apt install qpdf)");
+            missing_tool("qpdf", "apt install qpdf");
             return;
         };
         let hay = if decompressed.is_empty() {
@@ -216,8 +216,10 @@ fn pdfs_declare_their_language() {
             decompressed
         };
         assert!(
-            hay.windows(needle.len()).any(|w| w == needle.as_bytes()),
-            "{rel}: no {needle} in the document catalog"
+            needles
+                .iter()
+                .any(|n| hay.windows(n.len()).any(|w| w == n.as_bytes())),
+            "{rel}: no /Lang ({primary}…) in the document catalog"
         );
     }
 }
@@ -592,4 +594,72 @@ fn print_settings_of_the_wrong_shape_name_what_was_expected() {
     run.assert_content_error();
     run.assert_location("content/print/other.md", 3);
     run.assert_stderr_contains("print settings (template, formats, headline, points, action)");
+}
+
+/// The top of page 1 of a PDF (where a poster's headline and points are) as PNG bytes, from
+/// poppler's `pdftoppm`; `None` where it is missing.
+fn top_of_page(pdf: &Path) -> Option<Vec<u8>> {
+    let prefix = pdf.with_extension("top");
+    let prefix = prefix.to_str().unwrap_or_default();
+    let pdf = pdf.to_str().unwrap_or_default();
+    // 50 dpi: an A4 page is 584 pixels high; the top 230 hold the headline and the points.
+    poppler(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-y",
+            "0",
+            "-H",
+            "230",
+            "-singlefile",
+            pdf,
+            prefix,
+        ],
+    )?;
+    Some(std::fs::read(format!("{prefix}.png")).expect("pdftoppm wrote its PNG"))
+}
+
+#[test]
+fn traditional_chinese_prints_in_its_own_forms() {
+    // The same characters in both scripts: Noto Sans CJK draws 令, 直, 骨 and 角 differently for
+    // Taiwan. Everything above the QR code is the same text in the same layout, so the two
+    // renderings differ only if the Traditional one uses the Taiwanese forms.
+    let site = poster_site("", "Forms");
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{yaml}  - {{ code: zh-Hans, name: 简体中文 }}\n  - {{ code: zh-Hant, name: 繁體中文 }}\n"),
+    );
+    for lang in ["zh-Hans", "zh-Hant"] {
+        site.write(
+            &format!("content/_index.{lang}.md"),
+            md("title: 首頁", "首頁。"),
+        );
+        site.write(
+            &format!("content/print/poster.{lang}.md"),
+            md(
+                "title: 令直骨角\nprint:\n  headline: 令直骨角\n  points:\n    - 令直骨角。\n  action: 令直骨角。",
+                "令直骨角。",
+            ),
+        );
+    }
+    let out = site.build_ok();
+    let Some(simplified) = top_of_page(&out.path("zh-hans/print/poster/poster-zh-hans-a4.pdf"))
+    else {
+        return;
+    };
+    let Some(traditional) = top_of_page(&out.path("zh-hant/print/poster/poster-zh-hant-a4.pdf"))
+    else {
+        return;
+    };
+    assert_ne!(
+        simplified, traditional,
+        "the Traditional Chinese poster draws its characters as the Simplified one does"
+    );
 }

@@ -7,6 +7,7 @@
 //! date. Problems fail the check; translation work in progress is listed but does not, since
 //! a toolkit in 20 languages always has some.
 
+mod citations;
 mod external;
 mod output;
 mod report;
@@ -21,6 +22,7 @@ use rayon::prelude::*;
 use crate::build::{self, Options};
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::render;
+use crate::site::{PageId, Site};
 
 pub use report::{External, Language, Report};
 
@@ -41,6 +43,8 @@ pub enum Kind {
     MissingAlt,
     HeadingLevel,
     NoDescription,
+    NoSources,
+    IncompleteSource,
     Orphan,
     BrokenExternal,
 }
@@ -56,6 +60,8 @@ impl Kind {
             Kind::MissingAlt => "missing-alt-text",
             Kind::HeadingLevel => "skipped-heading-level",
             Kind::NoDescription => "missing-description",
+            Kind::NoSources => "missing-sources",
+            Kind::IncompleteSource => "incomplete-source",
             Kind::Orphan => "orphan-page",
             Kind::BrokenExternal => "broken-external-link",
         }
@@ -71,6 +77,8 @@ impl Kind {
             Kind::MissingAlt => "Images without alt text",
             Kind::HeadingLevel => "Headings that skip a level",
             Kind::NoDescription => "Pages without a description",
+            Kind::NoSources => "Pages that must cite their sources and have no Sources list",
+            Kind::IncompleteSource => "Sources without a link, a date or the date checked",
             Kind::Orphan => "Pages no other page links to",
             Kind::BrokenExternal => "Links to other sites that do not answer",
         }
@@ -136,7 +144,11 @@ pub fn run(settings: &Settings) -> Report {
 
     let per_page: Vec<(Vec<Finding>, Vec<String>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|id| sources::page(site, id))
+        .map(|id| {
+            let (mut found, headings) = sources::page(site, id);
+            found.extend(citations::page(site, id, must_cite(site, id)));
+            (found, headings)
+        })
         .collect();
     let mut origins = output::Origins {
         pages: HashMap::new(),
@@ -144,6 +156,7 @@ pub fn run(settings: &Settings) -> Report {
         markdown_headings: HashMap::new(),
     };
     let mut findings = sources::theme(site);
+    findings.extend(unknown_cited_sections(site));
     for (id, (found, headings)) in per_page.into_iter().enumerate() {
         let path = render::page_path(site, id);
         origins
@@ -180,6 +193,40 @@ pub fn run(settings: &Settings) -> Report {
         findings.extend(links.iter().filter_map(External::finding));
     }
     Report::new(findings, report::languages(site), links, site.pages.len())
+}
+
+/// Whether page `id` is in a section whose pages must cite their sources (a page, not the
+/// section's own `_index`).
+fn must_cite(site: &Site, id: PageId) -> bool {
+    let page = &site.pages[id];
+    !page.is_section()
+        && site.config.check.sources_required.iter().any(|section| {
+            page.key
+                .strip_prefix(section.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+/// Sections named in `check: sources_required` that the site does not have.
+fn unknown_cited_sections(site: &Site) -> Vec<Finding> {
+    let Ok(text) = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)) else {
+        return Vec::new();
+    };
+    site.config
+        .check
+        .sources_required
+        .iter()
+        .filter(|section| !site.groups.contains_key(&format!("{section}/_index.md")))
+        .map(|section| {
+            let (line, col) = crate::diagnostics::find_line(&text, section).unwrap_or((1, 1));
+            Finding::new(
+                Kind::NoSources,
+                format!("sources_required names `{section}`, but content/ has no such section"),
+                "name a folder under content/ that has an _index.md, such as guidance",
+            )
+            .at(crate::config::CONFIG_FILE, &text, line, col)
+        })
+        .collect()
 }
 
 /// A temporary folder, removed when dropped.

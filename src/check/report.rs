@@ -198,6 +198,9 @@ impl Report {
                 lang.work.draft_pages.len(),
                 lang.work.missing_strings.len()
             ));
+            for line in &lang.work.advice {
+                out.push_str(&format!("  to do: {line}\n"));
+            }
             for (label, items) in lists {
                 translation_notes += items.len();
                 for item in items {
@@ -274,6 +277,10 @@ impl Report {
                     "missing_pages": l.work.missing_pages,
                     "drafts": l.work.draft_pages,
                     "missing_strings": l.work.missing_strings,
+                    "inherited_strings": l.work.inherited_strings.iter().map(|(key, from)| json!({
+                        "key": key, "from": from,
+                    })).collect::<Vec<_>>(),
+                    "to_do": l.work.advice,
                 })
             })
             .collect();

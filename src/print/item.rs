@@ -141,6 +141,7 @@ fn texts(site: &Site, page: &Page, front: &PrintFront) -> Value {
     json!({
         "lang": language.code,
         "typst_lang": typst_lang(&language.code),
+        "typst_region": crate::locale::region(&language.code),
         "dir": language.dir.as_str(),
         "title": page.front.title,
         "headline": front.headline.as_deref().unwrap_or(&page.front.title),
@@ -224,6 +225,7 @@ pub fn printed_text(value: &Value, out: &mut String) {
                     key.as_str(),
                     "lang"
                         | "typst_lang"
+                        | "typst_region"
                         | "dir"
                         | "fonts"
                         | "paper"

@@ -951,3 +951,15 @@ pub fn feed_entry_links(feed: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// A test needs `tool`, which this machine lacks. Under CI (`CI=true`), which installs every tool
+/// the tests use in `.ci/run`, that is a failure: a skipped check must not pass for a green one.
+/// Elsewhere the test says why it skips.
+pub fn missing_tool(tool: &str, install: &str) {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(
+        !ci,
+        "{tool} is needed by this test and is not installed ({install}); .ci/run installs it"
+    );
+    eprintln!("skipping: {tool} is not installed ({install})");
+}
