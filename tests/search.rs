@@ -312,7 +312,7 @@ fn rust_and_javascript_split_text_alike() {
         .stderr(Stdio::piped())
         .spawn();
     let Ok(mut child) = child else {
-        eprintln!("skipping: node not installed (apt install nodejs)");
+        missing_tool("node", "apt install nodejs");
         return;
     };
     let mut texts = content_texts();
@@ -526,7 +526,7 @@ fn results(chromium: &Path, port: u16, page: &str, query: &str) -> (String, Vec<
 #[test]
 fn the_search_page_finds_pages_in_english_arabic_and_chinese() {
     let Some(chromium) = chromium() else {
-        eprintln!("skipping: chromium not installed");
+        missing_tool("chromium", "apt install chromium");
         return;
     };
     let site = Site::repo_copy();
@@ -649,8 +649,8 @@ fn serve_keeps_the_indexes_and_search_pages_as_a_build_makes_them() {
     // A body edit is rendered alone, and the index of its language follows it.
     site.replace(
         "content/guidance/interpreters.md",
-        "The patient pays nothing.",
-        "The patient pays nothing. Zyzzogeton.",
+        "The practice books the interpreter.",
+        "The practice books the interpreter. Zyzzogeton.",
     );
     rebuilt();
     wait_for(server.port, "/search/index.json", "\"zyzzogeton\"");
