@@ -18,6 +18,8 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("bn", "NotoSansBengali"),
     ("ti", "NotoSansEthiopic"),
     ("zh-Hans", "NotoSansCJKsc"),
+    // One CJK font serves both Chinese scripts: see `traditional_chinese_prints_in_its_own_forms`.
+    ("zh-Hant", "NotoSansCJKsc"),
 ];
 
 const A4: (f64, f64) = (595.276, 841.89);
