@@ -14,6 +14,8 @@
 //! trials), `BENCH_REGEN=1` (regenerate even when the stamp matches).
 
 mod corpus;
+#[allow(dead_code)] // this benchmark takes only the memory measure from it
+mod stats;
 
 use std::env;
 use std::fs;
@@ -213,7 +215,8 @@ fn timed_build(root: &Path, log_path: &Path) -> (Duration, u64) {
         .stderr(log_err)
         .spawn()
         .unwrap_or_else(|e| fail(&format!("cannot start {BINARY}"), e));
-    let (status, rss_kib) = wait_with_rusage(child.id() as libc::pid_t);
+    let (status, rss_kib) = stats::wait_with_rusage(child.id() as libc::pid_t)
+        .unwrap_or_else(|e| fail("wait4 on the build failed", e));
     let elapsed = start.elapsed();
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         eprintln!(
@@ -225,30 +228,6 @@ fn timed_build(root: &Path, log_path: &Path) -> (Duration, u64) {
         process::exit(1);
     }
     (elapsed, rss_kib)
-}
-
-/// `wait4` on the child: its exit status and `ru_maxrss` (KiB on Linux, bytes on macOS).
-fn wait_with_rusage(pid: libc::pid_t) -> (i32, u64) {
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it in for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == pid {
-            break;
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::Interrupted {
-            fail("wait4 on the build failed", err);
-        }
-    }
-    let maxrss = usage.ru_maxrss.max(0) as u64;
-    let kib = if cfg!(target_os = "macos") {
-        maxrss / 1024
-    } else {
-        maxrss
-    };
-    (status, kib)
 }
 
 fn describe_status(status: i32) -> String {

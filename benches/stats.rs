@@ -13,3 +13,29 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
+
+/// `wait4` on a child: its wait status and its peak resident memory (`ru_maxrss`) in KiB.
+#[allow(dead_code)] // not every benchmark that shares this module measures memory
+pub fn wait_with_rusage(pid: libc::pid_t) -> std::io::Result<(i32, u64)> {
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it in for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+    let maxrss = usage.ru_maxrss.max(0) as u64;
+    // KiB on Linux, bytes on macOS.
+    let kib = if cfg!(target_os = "macos") {
+        maxrss / 1024
+    } else {
+        maxrss
+    };
+    Ok((status, kib))
+}

@@ -187,6 +187,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     if let Some(bleed) = &options.print_bleed {
         config.print.bleed = Some(bleed.clone());
     }
+    diagnostics.extend(placeholder_address(&root, &config));
     if let Err(d) = check_output_location(&root, &output) {
         diagnostics.push(d);
         return Outcome::failed(diagnostics);
@@ -209,8 +210,11 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     let stages = Stages::new(started);
     stages.end("load");
     // Resolve.
-    let (site, resolve_errors) = Site::resolve(root, config, strings, content);
+    let (practices, practice_errors) = crate::practices::load(&root, &config);
+    diagnostics.extend(practice_errors);
+    let (mut site, resolve_errors) = Site::resolve(root, config, strings, content);
     diagnostics.extend(resolve_errors);
+    site.practices = practices;
     let site = Arc::new(site);
     let templates = templates::load(&site, &css_urls)
         .map_err(|errors| diagnostics.extend(errors))
@@ -218,6 +222,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     if let Some(templates) = &templates {
         diagnostics.extend(render::check_templates(&site, templates));
         diagnostics.extend(search::clashes(&site, templates));
+        diagnostics.extend(render::practices::clashes(&site));
     }
 
     stages.end("resolve");
@@ -231,7 +236,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
         return Outcome::failed(diagnostics);
     };
-    let (printed, print_errors) = print::render(&site, &print_settings(&site));
+    let (printed, print_errors) = print::render(&site, &rendered, &print_settings(&site));
     diagnostics.extend(print_errors);
     stages.end("print");
     if diagnostics.has_errors() {
@@ -288,6 +293,9 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
                         );
                         errors.extend(search::write(
                             &site, &templates, &shared, &rendered, &*target,
+                        ));
+                        errors.extend(render::practices::write(
+                            &site, &templates, &shared, &printed, &*target,
                         ));
                         errors
                     },
@@ -416,6 +424,31 @@ fn print_settings(site: &Site) -> print::Settings {
         system_fonts: print.system_fonts,
         cache: Some(site.root.join(".cache").join("print")),
     }
+}
+
+/// A site whose `base_url` can never be public (an example or test address) prints QR codes
+/// that open nothing: its PDFs say they are samples, and the build says why.
+fn placeholder_address(root: &Path, config: &Config) -> Option<Diagnostic> {
+    let host = config.placeholder_host()?;
+    let file = crate::config::CONFIG_FILE;
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let (line, col) = crate::diagnostics::find_line(&text, "base_url").unwrap_or((1, 1));
+    Some(
+        Diagnostic::warning(
+            Stage::Config,
+            format!(
+                "base_url {} is an example address (`{host}` is never a real website): the QR \
+                 codes on posters, leaflets and cards would open nothing, so every PDF is marked \
+                 as a sample",
+                config.base_url
+            ),
+        )
+        .at(file, Some(&text), line, col)
+        .with_help(
+            "before printing for patients, set base_url in site.yaml to the address the site is \
+             published at",
+        ),
+    )
 }
 
 /// The output folder is replaced wholesale, so it must not be the site itself or hold it.

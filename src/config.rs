@@ -49,6 +49,8 @@ pub struct Language {
     pub code: String,
     /// The language's name in its own script.
     pub name: String,
+    /// Its name in the site's default language, for pages staff use ("Farsi" beside فارسی).
+    pub default_name: Option<String>,
     pub dir: Direction,
     /// Where its pages live under the site root: `""` for the default, `"zh-hans/"` otherwise.
     pub prefix: String,
@@ -96,6 +98,29 @@ pub struct PrintConfig {
     /// Whether the machine's fonts may fill in characters the theme's fonts lack.
     #[serde(default = "yes")]
     pub system_fonts: bool,
+    /// The page every item's QR code opens unless the item names its own: an `@/` link,
+    /// resolved in each item's language (the patient page, for a toolkit of posters).
+    #[serde(default)]
+    pub qr: Option<String>,
+    /// Who publishes the printed items, for the line at their foot ("Published by …"); the
+    /// site's title when not given.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The publisher's logo, printed beside the owner line: an SVG, PNG or JPEG file, from the
+    /// site folder.
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+/// The kind of image a logo file is, by its name: what Typst reads.
+pub fn logo_extension(path: &str) -> Option<&'static str> {
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "svg" => Some("svg"),
+        "png" => Some("png"),
+        "jpg" | "jpeg" => Some("jpg"),
+        _ => None,
+    }
 }
 
 fn yes() -> bool {
@@ -108,6 +133,9 @@ impl Default for PrintConfig {
             bleed: None,
             standards: Vec::new(),
             system_fonts: true,
+            qr: None,
+            owner: None,
+            logo: None,
         }
     }
 }
@@ -151,6 +179,8 @@ struct RawConfig {
 struct RawLanguage {
     code: String,
     name: String,
+    #[serde(default)]
+    default_name: Option<String>,
     #[serde(default)]
     dir: Option<Direction>,
 }
@@ -239,6 +269,7 @@ impl Config {
                 fallbacks: Vec::new(),
                 code: lang.code,
                 name: lang.name,
+                default_name: lang.default_name.filter(|n| !n.trim().is_empty()),
             });
         }
 
@@ -287,6 +318,34 @@ impl Config {
                 ));
             }
         }
+        if let Some(qr) = &raw.print.qr {
+            if !qr.starts_with("@/") {
+                errors.push(problem(
+                    "qr",
+                    format!("print qr `{qr}` is not a link to a page of the site"),
+                    "write an @/ link to the page the QR codes open, such as @/patients/right-to-register.md",
+                ));
+            }
+        }
+        if let Some(logo) = &raw.print.logo {
+            let inside = !logo.is_empty()
+                && !logo.starts_with(['/', '\\'])
+                && !logo.contains(':')
+                && !logo.split(['/', '\\']).any(|part| part == "..");
+            if !inside {
+                errors.push(problem(
+                    "logo",
+                    format!("print logo `{logo}` is not a file inside the site folder"),
+                    "give the path from the site folder, such as static/logo.svg",
+                ));
+            } else if logo_extension(logo).is_none() {
+                errors.push(problem(
+                    "logo",
+                    format!("print logo `{logo}` is not an SVG, PNG or JPEG image"),
+                    "use a file ending in .svg, .png, .jpg or .jpeg",
+                ));
+            }
+        }
         for standard in &raw.print.standards {
             if !crate::print::STANDARDS.contains(&standard.as_str()) {
                 errors.push(problem(
@@ -325,6 +384,32 @@ impl Config {
             check: raw.check,
             extra: raw.extra,
         })
+    }
+
+    /// The host of `base_url` when it is one that can never be a public site (RFC 2606 and
+    /// RFC 6761: `example`, `test`, `invalid`, `localhost` and the `example.*` domains, or a
+    /// loopback address), as sites copied from an example or built for testing have.
+    pub fn placeholder_host(&self) -> Option<&str> {
+        let rest = self
+            .base_url
+            .strip_prefix("https://")
+            .or_else(|| self.base_url.strip_prefix("http://"))?;
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = match host.strip_prefix('[') {
+            Some(ipv6) => ipv6.split(']').next().unwrap_or(ipv6),
+            None => host.split(':').next().unwrap_or(host),
+        };
+        let lower = host.trim_end_matches('.').to_ascii_lowercase();
+        let tld = lower.rsplit('.').next().unwrap_or(&lower);
+        let reserved_tld = ["example", "test", "invalid", "localhost", "local"].contains(&tld);
+        let example_domain = ["example.com", "example.net", "example.org"]
+            .iter()
+            .any(|d| lower == *d || lower.ends_with(&format!(".{d}")));
+        let loopback = lower
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+        (reserved_tld || example_domain || loopback).then_some(host)
     }
 
     pub fn language(&self, id: LangId) -> &Language {
@@ -413,6 +498,34 @@ mod tests {
             Some(("http://example.org/".into(), "/".into()))
         );
         assert_eq!(split_base_url("example.org"), None);
+    }
+
+    #[test]
+    fn placeholder_hosts_are_told_from_real_ones() {
+        let host = |url: &str| {
+            Config::parse(&format!(
+                "title: T\nbase_url: {url}\ndefault_language: en\nlanguages:\n  - {{code: en, name: English}}\n"
+            ))
+            .map(|c| c.placeholder_host().map(str::to_owned))
+            .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        for placeholder in [
+            "https://safesurgeries.example/",
+            "https://example.org/toolkit/",
+            "http://localhost:1111/",
+            "https://site.test",
+            "https://www.example.com/",
+            "http://127.0.0.1:8000/",
+        ] {
+            assert!(host(placeholder).is_some(), "{placeholder}");
+        }
+        for real in [
+            "https://www.safesurgeries.org.uk/",
+            "https://examples.org/",
+            "https://nhs.uk/",
+        ] {
+            assert_eq!(host(real), None, "{real}");
+        }
     }
 
     #[test]

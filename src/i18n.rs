@@ -142,7 +142,7 @@ impl Strings {
             let Some(&default) = self.default_of(lang) else {
                 continue;
             };
-            for key in self.tables[default].keys() {
+            for key in self.tables[default].keys().filter(|k| !is_staff(k)) {
                 if self
                     .source(lang, key)
                     .is_some_and(|(from, _)| from == default)
@@ -152,7 +152,7 @@ impl Strings {
             }
         }
         if let Ok(missing) = self.missing.lock() {
-            for (lang, key) in missing.iter() {
+            for (lang, key) in missing.iter().filter(|(_, k)| !is_staff(k)) {
                 out.entry(*lang).or_default().insert(key.clone());
             }
         }
@@ -168,7 +168,10 @@ impl Strings {
             let Some(&default) = self.default_of(lang) else {
                 continue;
             };
-            let mut keys: Vec<&String> = self.tables[default].keys().collect();
+            let mut keys: Vec<&String> = self.tables[default]
+                .keys()
+                .filter(|k| !is_staff(k))
+                .collect();
             keys.sort();
             for key in keys {
                 if let Some((from, _)) = self
@@ -181,6 +184,12 @@ impl Strings {
         }
         out
     }
+}
+
+/// Strings of the pages only practice staff read, which are built in the default language
+/// alone: no translator is asked for them.
+fn is_staff(key: &str) -> bool {
+    key.starts_with("staff.")
 }
 
 /// The interface-string files of one language.

@@ -17,6 +17,7 @@ pub mod locale;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod practices;
 pub mod print;
 pub mod render;
 pub mod report;

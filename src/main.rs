@@ -63,6 +63,9 @@ enum Command {
         /// Also check pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Fail on warnings too (`--deny warnings`), for CI before a release
+        #[arg(long, value_enum, value_name = "WHAT")]
+        deny: Option<Deny>,
     },
     /// Start a new page or translation, with its front matter filled in
     New {
@@ -127,6 +130,12 @@ enum Format {
     Json,
 }
 
+/// What `check --deny` turns into problems.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
 fn parse_bleed(text: &str) -> Result<String, String> {
     safe_surgeries::config::parse_length_mm(text)
         .map(|_| text.to_owned())
@@ -152,11 +161,13 @@ fn main() -> ExitCode {
             format,
             external,
             drafts,
+            deny,
         } => {
             let settings = safe_surgeries::check::Settings {
                 root: cli.root,
                 drafts,
                 external,
+                deny_warnings: deny == Some(Deny::Warnings),
             };
             let report = safe_surgeries::check::run(&settings);
             let text = match format {

@@ -49,6 +49,8 @@ pub struct Site {
     pub aliases: Vec<(String, PageId)>,
     /// Keys of pages whose file had errors of its own (see [`Content::failed`]).
     pub failed: BTreeSet<String>,
+    /// The practices of `practices.yaml`, each with its own print pack.
+    pub practices: Vec<crate::practices::Practice>,
 }
 
 impl Site {
@@ -92,6 +94,7 @@ impl Site {
             assets: Vec::new(),
             aliases: Vec::new(),
             failed: content.failed,
+            practices: Vec::new(),
         };
         site.assign_paths(&mut diagnostics);
         site.build_tree();

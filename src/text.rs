@@ -28,25 +28,57 @@ pub fn shown_path(root: &std::path::Path, path: &std::path::Path) -> String {
 
 /// `%XX` escapes decoded; `None` for malformed escapes, text that is not UTF-8, or a NUL.
 pub fn percent_decode(text: &str) -> Option<String> {
+    // percent-encoding leaves a stray `%` as it is; a URL with one is malformed here.
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    let decoded = String::from_utf8(out).ok()?;
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
     (!decoded.contains('\0')).then_some(decoded)
+}
+
+/// The characters a URL fragment escapes (the WHATWG URL standard's fragment set).
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+/// A heading id as it goes after `#` in a URL: an Arabic id is escaped, an ASCII one kept.
+pub fn percent_encode_fragment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, FRAGMENT).to_string()
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn percent_escapes_round_trip_and_malformed_ones_are_refused() {
+        let id = "ما-لا-تحتاج-إليه";
+        let encoded = super::percent_encode_fragment(id);
+        assert!(
+            encoded.is_ascii() && encoded.starts_with("%D9%85"),
+            "{encoded}"
+        );
+        assert_eq!(super::percent_decode(&encoded).as_deref(), Some(id));
+        assert_eq!(
+            super::percent_encode_fragment("interpreters"),
+            "interpreters"
+        );
+        assert_eq!(super::percent_decode("100%"), None);
+        assert_eq!(super::percent_decode("a%zzb"), None);
+        assert_eq!(super::percent_decode("nul%00"), None);
+    }
+
     #[test]
     fn escapes_markup() {
         assert_eq!(

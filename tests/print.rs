@@ -28,11 +28,17 @@ const A5: (f64, f64) = (419.528, 595.276);
 
 /// The repository's toolkit, built once for all tests of this file.
 fn toolkit() -> &'static Output {
-    static BUILT: OnceLock<Output> = OnceLock::new();
+    &toolkit_build().1
+}
+
+/// The toolkit's build and what it said (its warnings include the layout check's).
+fn toolkit_build() -> &'static (Run, Output) {
+    static BUILT: OnceLock<(Run, Output)> = OnceLock::new();
     BUILT.get_or_init(|| {
         let site = Site::repo_copy();
-        site.build().assert_ok();
-        site.output_for("https://safesurgeries.example/")
+        let run = site.build();
+        run.assert_ok();
+        (run, site.output_for("https://safesurgeries.example/"))
     })
 }
 
@@ -283,15 +289,20 @@ fn leaflets_come_in_a4_and_a5_and_cards_tile_an_a4_sheet() {
 }
 
 #[test]
-fn every_item_carries_its_own_address_and_a_practice_name_line() {
+fn every_item_prints_the_address_its_code_opens_and_a_practice_name_box() {
     let out = toolkit();
     for lang in ["en", "ar", "zh-Hans"] {
         let rel = pdf_path(lang, "print", "interpreter-poster", "a4");
         let Some(text) = pdf_text(&out.path(&rel)) else {
             return;
         };
-        let page = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let short = format!("safesurgeries.example/{page}");
+        // The address printed is the page the code opens: the patient page.
+        let prefix = if lang == "en" {
+            String::new()
+        } else {
+            format!("{}/", lang.to_ascii_lowercase())
+        };
+        let short = format!("safesurgeries.example/{prefix}patients/right-to-register");
         let flat: String = text
             .chars()
             .filter(|c| !c.is_whitespace() && !('\u{200E}'..='\u{202E}').contains(c))
@@ -664,4 +675,507 @@ fn traditional_chinese_prints_in_its_own_forms() {
         simplified, traditional,
         "the Traditional Chinese poster draws its characters as the Simplified one does"
     );
+}
+
+/// The addresses the QR codes on a PDF's pages decode to, read with poppler and zbar; `None`
+/// where those tools are missing.
+fn decoded_codes(pdf: &Path, dpi: u32) -> Option<std::collections::BTreeSet<String>> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let prefix = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            &dpi.to_string(),
+            pdf.to_str().unwrap_or_default(),
+            prefix.to_str().unwrap_or_default(),
+        ],
+    )?;
+    let mut codes = std::collections::BTreeSet::new();
+    for page in std::fs::read_dir(dir.path())
+        .expect("pdftoppm's pages")
+        .flatten()
+    {
+        let out = Command::new("zbarimg")
+            .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+            .arg(page.path())
+            .output();
+        let Ok(out) = out else {
+            missing_tool("zbarimg", "apt install zbar-tools");
+            return None;
+        };
+        codes.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_owned),
+        );
+    }
+    Some(codes)
+}
+
+#[test]
+fn every_pdf_is_laid_out_cleanly_and_its_code_opens_the_patient_page() {
+    let (run, out) = toolkit_build();
+    // The build's layout check reads every PDF's lines from Typst's frames.
+    for problem in ["run into each other", "past the edge of the paper"] {
+        let found: Vec<&str> = run.stderr.lines().filter(|l| l.contains(problem)).collect();
+        assert!(
+            found.is_empty(),
+            "text that {problem}:\n{}",
+            found.join("\n")
+        );
+    }
+    let pdfs: Vec<String> = out
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with(".pdf"))
+        .collect();
+    assert!(pdfs.len() >= 25 * 7, "{} PDFs", pdfs.len());
+    let failures = std::sync::Mutex::new(Vec::new());
+    let chunks: Vec<&[String]> = pdfs.chunks(pdfs.len().div_ceil(4)).collect();
+    std::thread::scope(|scope| {
+        for chunk in chunks {
+            let failures = &failures;
+            scope.spawn(move || {
+                for rel in chunk {
+                    // `fa-af/print/wallet-card/wallet-card-fa-af-a4.pdf`: language first.
+                    let lang = rel
+                        .split('/')
+                        .next()
+                        .filter(|l| !matches!(*l, "print" | "patients"));
+                    let prefix = lang.map_or(String::new(), |l| format!("{l}/"));
+                    let mut expected = format!(
+                        "https://safesurgeries.example/{prefix}patients/right-to-register/"
+                    );
+                    if rel.contains("interpreter-poster") {
+                        expected.push_str("#interpreters");
+                    }
+                    let dpi = if rel.contains("wallet-card") {
+                        220
+                    } else {
+                        110
+                    };
+                    let Some(codes) = decoded_codes(&out.path(rel), dpi) else {
+                        return;
+                    };
+                    // The language chart is in every language at once: no one page to open.
+                    if rel.contains("language-chart") && codes.is_empty() {
+                        continue;
+                    }
+                    if codes.len() != 1 || !codes.contains(&expected) {
+                        failures
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(format!("{rel}: codes {codes:?}, expected {expected}"));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_layout_check_finds_lines_that_run_into_each_other() {
+    // Descenders (g, p, y) above capitals: lines set with no leading collide.
+    let site = poster_site(
+        "",
+        "Everybody gets help quickly; joyfully, happily, gladly. Typists Yield Quality Prints",
+    );
+    let poster = site.read("themes/default/print/poster.typ");
+    let tight = poster.replace("leading: lead(0.7em)", "leading: 0em");
+    assert_ne!(
+        tight, poster,
+        "the poster template sets its leading as the test expects"
+    );
+    site.write("themes/default/print/poster.typ", tight);
+    let run = site.build();
+    run.assert_ok();
+    run.assert_stderr_contains("two lines of text run into each other");
+    run.assert_location("content/print/poster.md", 4);
+}
+
+/// Fills the practice's fields of `pdf` with pypdf, as a practice's PDF reader would, and
+/// flattens them into the page with qpdf; the text of the result, from poppler. `None` where
+/// a tool is missing.
+fn filled_text(pdf: &Path, values: &[(&str, &str)]) -> Option<(String, usize)> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let filled = dir.path().join("filled.pdf");
+    let flat = dir.path().join("flat.pdf");
+    let values: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+        .collect();
+    let script = "import json, sys\n\
+        from pypdf import PdfReader, PdfWriter\n\
+        reader = PdfReader(sys.argv[1])\n\
+        writer = PdfWriter(clone_from=reader)\n\
+        widgets = sum(1 for p in writer.pages for a in (p.get('/Annots') or []) if a.get_object().get('/Subtype') == '/Widget')\n\
+        for page in writer.pages:\n\
+        \u{20}   writer.update_page_form_field_values(page, json.loads(sys.argv[3]), auto_regenerate=False)\n\
+        writer.set_need_appearances_writer(True)\n\
+        writer.write(sys.argv[2])\n\
+        print(widgets)\n";
+    let run = Command::new("python3")
+        .args(["-c", script])
+        .arg(pdf)
+        .arg(&filled)
+        .arg(serde_json::Value::Object(values).to_string())
+        .output();
+    let run = match run {
+        Ok(run) if run.status.success() => run,
+        Ok(run) => {
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            if stderr.contains("No module named 'pypdf'") {
+                missing_tool("pypdf", "pip install pypdf");
+                return None;
+            }
+            panic!("pypdf could not fill {}: {stderr}", pdf.display());
+        }
+        Err(_) => {
+            missing_tool("python3", "apt install python3");
+            return None;
+        }
+    };
+    let widgets: usize = String::from_utf8_lossy(&run.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    let qpdf = Command::new("qpdf")
+        .args(["--generate-appearances", "--flatten-annotations=all"])
+        .arg(&filled)
+        .arg(&flat)
+        .status();
+    match qpdf {
+        Ok(status) => assert!(status.success(), "qpdf could not flatten the filled form"),
+        Err(_) => {
+            missing_tool("qpdf", "apt install qpdf");
+            return None;
+        }
+    }
+    Some((pdf_text(&flat)?, widgets))
+}
+
+#[test]
+fn a_practice_types_its_details_into_every_item_and_prints_them() {
+    let out = toolkit();
+    let values = [
+        ("practice_name", "Riverside Medical Practice"),
+        ("practice_address", "1 High Street, Leeds LS1 1AA"),
+        ("practice_phone", "0113 496 0000"),
+    ];
+    for (rel, widgets) in [
+        (pdf_path("en", "print", "register-poster", "a4"), 3),
+        (pdf_path("ar", "print", "interpreter-poster", "a3"), 3),
+        (
+            pdf_path("zh-Hant", "patients", "right-to-register", "a5"),
+            3,
+        ),
+        // Ten cards to a sheet, each with the three fields: one value fills all ten.
+        (pdf_path("ur", "print", "wallet-card", "a4"), 30),
+    ] {
+        let Some((text, found)) = filled_text(&out.path(&rel), &values) else {
+            return;
+        };
+        assert_eq!(found, widgets, "{rel}: fillable boxes");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (_, value) in values {
+            let times = flat.matches(value).count();
+            assert_eq!(
+                times,
+                widgets / 3,
+                "{rel}: {value:?} printed {times} times:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn print_typography_holds_in_every_language() {
+    // tests/pdf_layout.py reads where every line, bullet and QR code of every PDF was drawn.
+    let out = toolkit();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pdf_layout.py");
+    let run = match Command::new("python3").arg(&script).arg(&out.dir).output() {
+        Ok(run) => run,
+        Err(_) => return missing_tool("python3", "apt install python3"),
+    };
+    let report = String::from_utf8_lossy(&run.stdout);
+    match run.status.code() {
+        Some(0) => {}
+        Some(3) => missing_tool("PyMuPDF", "pip install pymupdf"),
+        _ => panic!(
+            "{}\n{report}{}",
+            "the printed typography fails:",
+            String::from_utf8_lossy(&run.stderr)
+        ),
+    }
+}
+
+/// Adds an Arabic translation of `poster_site`'s poster.
+fn with_arabic_poster(site: &Site) -> &Site {
+    site.write(
+        "content/print/poster.ar.md",
+        md(
+            "title: ملصق\nprint:\n  headline: سجّل هنا\n  points:\n    - نقطة واحدة.",
+            "عن هذا الملصق.",
+        ),
+    )
+}
+
+/// The site.yaml of `poster_site`, at an address that is not a placeholder.
+const REAL_ADDRESS: &str = "https://posters.nhs-surgeries.uk/";
+
+#[test]
+fn a_placeholder_address_warns_and_every_pdf_says_it_is_a_sample() {
+    let sample = theme_string("en", "print_sample");
+    let site = poster_site("", "Register here");
+    let built = site.build();
+    built.assert_ok();
+    built.assert_location("site.yaml", 2);
+    built.assert_stderr_contains("example address");
+    let text = pdf_text(&site.path("output/print/poster/poster-en-a4.pdf"));
+    let Some(text) = text else { return };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&sample), "no sample note in:\n{text}");
+    // For a release, the warning fails the check; otherwise it is only listed.
+    site.write(
+        "content/_index.md",
+        md(
+            "title: Home\ndescription: The home page.",
+            "See [the poster](@/print/poster.md).",
+        ),
+    );
+    site.write(
+        "content/_index.ar.md",
+        md("title: الرئيسية\ndescription: الصفحة الرئيسية.", "أهلاً."),
+    );
+    site.replace(
+        "content/print/poster.md",
+        "title: A poster\n",
+        "title: A poster\ndescription: A poster.\n",
+    );
+    let check = run(&["check"], site.root());
+    check.assert_ok();
+    assert!(check.all_output().contains("example address"), "{check}");
+    let check = run(&["check", "--deny", "warnings"], site.root());
+    check.assert_code(1);
+    assert!(check.all_output().contains("example address"), "{check}");
+
+    site.replace("site.yaml", "https://example.org/", REAL_ADDRESS);
+    let built = site.build();
+    built.assert_ok();
+    assert!(!built.stderr.contains("example address"), "{built}");
+    let text = pdf_text(&site.path("output/print/poster/poster-en-a4.pdf")).unwrap_or_default();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        !flat.contains(&sample),
+        "a real address is not a sample:\n{text}"
+    );
+    assert!(flat.contains("posters.nhs-surgeries.uk/"), "{text}");
+}
+
+/// A tiny PNG (8 × 4 pixels, the brand's blue).
+const LOGO_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x04, 0x08, 0x02, 0x00, 0x00, 0x00, 0x3c, 0xaf, 0xe9,
+    0xa7, 0x00, 0x00, 0x00, 0x14, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0xe4, 0xf6, 0xcf, 0x61,
+    0xc0, 0x06, 0x98, 0x18, 0x70, 0x00, 0xd2, 0x25, 0x00, 0x4d, 0x5f, 0x00, 0xce, 0xa2, 0xc5, 0x68,
+    0x23, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+#[test]
+fn the_owner_and_the_logo_of_site_yaml_are_printed() {
+    let site = poster_site(
+        "print:\n  owner: Leeds Migrant Health Network\n  logo: static/logo.png\n",
+        "Register here",
+    );
+    site.write("static/logo.png", LOGO_PNG);
+    with_arabic_poster(&site);
+    site.build().assert_ok();
+    for lang in ["en", "ar"] {
+        let pdf = site.path(&format!(
+            "output/{}",
+            pdf_path(lang, "print", "poster", "a4")
+        ));
+        let Some(images) = poppler("pdfimages", &["-list", pdf.to_str().unwrap_or_default()])
+        else {
+            return;
+        };
+        // The QR code is drawn, not an image: the one image is the logo, at its pixel size.
+        let rows: Vec<&str> = images.lines().skip(2).collect();
+        assert_eq!(rows.len(), 1, "{lang}: images\n{images}");
+        let cells: Vec<&str> = rows[0].split_whitespace().collect();
+        assert_eq!(
+            (cells[3], cells[4]),
+            ("8", "4"),
+            "{lang}: the logo\n{images}"
+        );
+    }
+    let text = pdf_text(&site.path("output/print/poster/poster-en-a4.pdf")).unwrap_or_default();
+    assert!(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("Leeds Migrant Health Network"),
+        "{text}"
+    );
+
+    site.remove("static/logo.png");
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_stderr_contains("static/logo.png");
+    run.assert_location("site.yaml", 9);
+}
+
+#[test]
+fn a_practice_in_practices_yaml_gets_its_own_pack_with_its_details_printed() {
+    let site = poster_site("", "Register here");
+    site.write(
+        "practices.yaml",
+        "- name: Oak Lane Surgery\n  address: [2 Oak Lane, Bradford, BD1 2AB]\n  phone: 01274 000 000\n  languages: [ar]\n",
+    );
+    with_arabic_poster(&site);
+    site.write(
+        "content/print/_index.md",
+        md("title: Print\ntemplate: print-pack.html", "Posters."),
+    );
+    let out = site.build_ok();
+    let index = out.html("practices/index.html");
+    assert_eq!(
+        index.attr(".practices a", "href"),
+        "/practices/oak-lane-surgery/"
+    );
+    let page = out.html("practices/oak-lane-surgery/index.html");
+    let pdf = "practices/oak-lane-surgery/poster-ar-a4.pdf";
+    let links: Vec<String> = page
+        .select("a[download]")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert!(links.contains(&format!("/{pdf}")), "{links:?}");
+    out.assert_exists(pdf);
+    out.assert_missing("practices/oak-lane-surgery/poster-en-a4.pdf");
+    // The shared print page leads staff to the practices' packs.
+    let print = out.html("print/index.html");
+    assert!(
+        print.select("a[href='/practices/']").len() == 1,
+        "no link to /practices/ on the print page"
+    );
+    // The ZIP holds the practice's PDF.
+    let zip_href = page.attr(".download-all a", "href");
+    let bytes = out.bytes(zip_href.trim_start_matches('/'));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP file");
+    assert!(
+        archive.by_name("poster-ar-a4.pdf").is_ok(),
+        "the ZIP lacks the poster"
+    );
+    let Some(text) = pdf_text(&out.path(pdf)) else {
+        return;
+    };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for detail in ["Oak Lane Surgery", "2 Oak Lane", "BD1 2AB", "01274 000 000"] {
+        assert!(flat.contains(detail), "{detail:?} not printed:\n{text}");
+    }
+}
+
+#[test]
+fn mistakes_in_practices_yaml_name_the_entry_line() {
+    let site = poster_site("", "Register here");
+    site.write(
+        "practices.yaml",
+        "- name: Oak Lane Surgery\n  address: 2 Oak Lane\n  languages: [ar, xx]\n- name: Elm Road\n  address: []\n",
+    );
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_stderr_contains("`xx`, which is not a language of the site");
+    run.assert_location("practices.yaml", 1);
+    run.assert_stderr_contains("\"Elm Road\" has an empty address");
+    run.assert_location("practices.yaml", 4);
+
+    site.write(
+        "practices.yaml",
+        "- name: Oak Lane Surgery\n  adress: 2 Oak Lane\n",
+    );
+    let run = site.build();
+    run.assert_content_error();
+    run.assert_stderr_contains("adress");
+    run.assert_location("practices.yaml", 2);
+}
+
+#[test]
+fn the_print_hub_labels_every_language_in_english_and_its_own_script() {
+    let out = toolkit();
+    let doc = out.html("print/index.html");
+    let rows = doc.select(".print-hub tbody tr");
+    assert_eq!(rows.len(), 25, "a row per language");
+    let labels: Vec<String> = doc
+        .select(".print-hub tbody th")
+        .iter()
+        .map(|th| th.text().collect::<String>())
+        .collect();
+    for label in [
+        "Farsi – فارسی",
+        "Pashto – پښتو",
+        "Dari – دری",
+        "Tigrinya – ትግርኛ",
+    ] {
+        assert!(
+            labels.iter().any(|l| l.starts_with(label)),
+            "no row labelled {label}: {labels:?}"
+        );
+    }
+    // Every language's every PDF, and its ZIP, from this one page.
+    let links: Vec<String> = doc
+        .select(".print-hub a[download]")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    let pdfs = out
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with(".pdf"))
+        .count();
+    assert_eq!(links.iter().filter(|l| l.ends_with(".pdf")).count(), pdfs);
+    assert_eq!(links.iter().filter(|l| l.ends_with(".zip")).count(), 25);
+    for link in &links {
+        out.assert_exists(link.trim_start_matches('/'));
+    }
+}
+
+#[test]
+fn the_language_chart_has_a_row_for_each_language_in_its_own_script() {
+    let out = toolkit();
+    let pdf = out.path("print/language-chart/language-chart-en-a4.pdf");
+    let Some(text) = pdf_text(&pdf) else { return };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for lang in [
+        "pl", "ro", "uk", "ru", "fr", "es", "pt", "tr", "sq", "so", "kmr", "vi",
+    ] {
+        let row = theme_string(lang, "print_chart_row");
+        assert!(flat.contains(&row), "{lang}: no row {row:?} in\n{text}");
+    }
+    for name in [
+        "Arabic",
+        "Urdu",
+        "Bengali",
+        "Tigrinya",
+        "Chinese (Traditional)",
+    ] {
+        assert!(flat.contains(name), "no English name {name}");
+    }
+    let Some(fonts) = poppler("pdffonts", &[pdf.to_str().unwrap_or_default()]) else {
+        return;
+    };
+    for family in [
+        "NotoNaskhArabic",
+        "NotoNastaliqUrdu",
+        "NotoSansBengali",
+        "NotoSansGurmukhi",
+        "NotoSansEthiopic",
+        "NotoSansCJK",
+    ] {
+        assert!(fonts.contains(family), "{family} not embedded:\n{fonts}");
+    }
 }

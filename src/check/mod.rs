@@ -31,12 +31,15 @@ pub struct Settings {
     pub drafts: bool,
     /// Fetch every link to another site too.
     pub external: bool,
+    /// Warnings fail the check too (for CI before a release).
+    pub deny_warnings: bool,
 }
 
 /// The kinds of problem `check` finds, in the order the report lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Build,
+    BuildWarning,
     BrokenLink,
     BrokenAnchor,
     OffSite,
@@ -54,6 +57,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Build => "build-error",
+            Kind::BuildWarning => "build-warning",
             Kind::BrokenLink => "broken-link",
             Kind::BrokenAnchor => "broken-anchor",
             Kind::OffSite => "off-site-request",
@@ -71,6 +75,7 @@ impl Kind {
     pub fn title(self) -> &'static str {
         match self {
             Kind::Build => "The site does not build",
+            Kind::BuildWarning => "Warnings from the build",
             Kind::BrokenLink => "Broken links",
             Kind::BrokenAnchor => "Links to a heading the page does not have",
             Kind::OffSite => "Requests to other servers (the privacy promise)",
@@ -138,8 +143,17 @@ pub fn run(settings: &Settings) -> Report {
                 diagnostic,
             })
             .collect();
-        return Report::new(findings, Vec::new(), Vec::new(), 0);
+        return Report::new(findings, Vec::new(), Vec::new(), 0).denying(settings.deny_warnings);
     };
+    let warnings: Vec<Finding> = outcome
+        .diagnostics
+        .into_iter()
+        .filter(|d| !d.is_error())
+        .map(|diagnostic| Finding {
+            kind: Kind::BuildWarning,
+            diagnostic,
+        })
+        .collect();
     let site = &built.site;
 
     let per_page: Vec<(Vec<Finding>, Vec<String>)> = (0..site.pages.len())
@@ -157,6 +171,7 @@ pub fn run(settings: &Settings) -> Report {
     };
     let mut findings = sources::theme(site);
     findings.extend(unknown_cited_sections(site));
+    findings.extend(warnings);
     for (id, (found, headings)) in per_page.into_iter().enumerate() {
         let path = render::page_path(site, id);
         origins
@@ -193,6 +208,7 @@ pub fn run(settings: &Settings) -> Report {
         findings.extend(links.iter().filter_map(External::finding));
     }
     Report::new(findings, report::languages(site), links, site.pages.len())
+        .denying(settings.deny_warnings)
 }
 
 /// Whether page `id` is in a section whose pages must cite their sources (a page, not the

@@ -83,6 +83,8 @@ pub struct Report {
     pub pages: usize,
     /// Why the check could not run at all.
     pub unable: Option<String>,
+    /// Whether warnings fail the check.
+    pub deny_warnings: bool,
 }
 
 impl Report {
@@ -109,7 +111,21 @@ impl Report {
             external,
             pages,
             unable: None,
+            deny_warnings: false,
         }
+    }
+
+    pub(super) fn denying(mut self, warnings: bool) -> Report {
+        self.deny_warnings = warnings;
+        self
+    }
+
+    /// The findings that fail the check: errors, and warnings under `--deny warnings`.
+    fn failing(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| self.deny_warnings || f.diagnostic.is_error())
+            .count()
     }
 
     pub(super) fn unable(why: String) -> Report {
@@ -123,7 +139,7 @@ impl Report {
     pub fn exit_code(&self) -> u8 {
         if self.unable.is_some() {
             2
-        } else if self.findings.is_empty() {
+        } else if self.failing() == 0 {
             0
         } else {
             1
@@ -225,14 +241,30 @@ impl Report {
     }
 
     fn summary(&self, translation_notes: usize) -> String {
-        if self.findings.is_empty() {
+        let failing = self.failing();
+        let warnings = self.findings.len() - failing;
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let warned = if warnings == 0 {
+            String::new()
+        } else {
+            format!(
+                "; {} (`--deny warnings` fails on them)",
+                plural(warnings, "warning")
+            )
+        };
+        if failing == 0 {
             return format!(
-                "\ncheck: no problems in {} pages; {translation_notes} translation notes\n",
-                self.pages
+                "\ncheck: no problems in {}{warned}; {}\n",
+                plural(self.pages, "page"),
+                plural(translation_notes, "translation note")
             );
         }
         let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
-        for finding in &self.findings {
+        for finding in self
+            .findings
+            .iter()
+            .filter(|f| self.deny_warnings || f.diagnostic.is_error())
+        {
             *counts.entry(finding.kind).or_default() += 1;
         }
         let parts: Vec<String> = counts
@@ -240,9 +272,8 @@ impl Report {
             .map(|(kind, n)| format!("{n} {}", kind.name()))
             .collect();
         format!(
-            "\ncheck: {} problem{} ({})\n",
-            self.findings.len(),
-            if self.findings.len() == 1 { "" } else { "s" },
+            "\ncheck: {} ({}){warned}\n",
+            plural(failing, "problem"),
             parts.join(", ")
         )
     }
@@ -255,6 +286,7 @@ impl Report {
                 let d = &f.diagnostic;
                 json!({
                     "kind": f.kind.name(),
+                    "severity": if d.is_error() { "error" } else { "warning" },
                     "message": d.message,
                     "file": d.span.as_ref().map(|s| s.file.clone()),
                     "line": d.span.as_ref().map(|s| s.line),

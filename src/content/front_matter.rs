@@ -152,6 +152,14 @@ pub struct PrintFront {
     pub points: Vec<String>,
     #[serde(default)]
     pub action: Option<String>,
+    /// The page the item's QR code opens, as an `@/` link (a heading's `#id` may follow):
+    /// by default `print.qr` in site.yaml, else the item's own page. Translations inherit it.
+    #[serde(default)]
+    pub qr: Option<String>,
+    /// The item lists every language of the site (the language chart): templates get
+    /// `data.languages`, a row per language with its own text.
+    #[serde(default)]
+    pub all_languages: bool,
 }
 
 /// A Markdown file split into its parsed front matter and its body.

@@ -70,6 +70,20 @@ impl Page {
     pub fn error_at_key(&self, stage: Stage, key: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(stage, message).at(&self.file, Some(&self.source), self.key_line(key), 1)
     }
+
+    pub fn warning_at_key(
+        &self,
+        stage: Stage,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::warning(stage, message).at(
+            &self.file,
+            Some(&self.source),
+            self.key_line(key),
+            1,
+        )
+    }
 }
 
 /// A file under `content/` that is not Markdown: copied into the output.

@@ -74,7 +74,74 @@ pub fn from_markdown(body: &str) -> Value {
             blocks = done;
         }
     }
-    Value::Array(blocks)
+    let mut blocks = Value::Array(blocks);
+    mark_directions(&mut blocks);
+    blocks
+}
+
+/// Gives paragraphs, headings, cells and lists the direction their text reads in where all of
+/// it reads one way (Unicode bidi classes L, and R or AL), and lists the direction all their
+/// items share. A template then sets an English sources list inside an Arabic leaflet left to
+/// right, with its full stops where English readers expect them, and leaves mixed text to the
+/// page's own direction.
+fn mark_directions(value: &mut Value) -> Option<&'static str> {
+    match value {
+        Value::Array(items) => {
+            let dirs: Vec<Option<&str>> = items.iter_mut().map(mark_directions).collect();
+            let first = dirs.iter().flatten().next().copied();
+            first.filter(|d| dirs.iter().flatten().all(|x| x == d))
+        }
+        Value::Object(block) => {
+            let dir = if let Some(runs) = block.get("runs") {
+                let mut text = String::new();
+                run_text(runs, &mut text);
+                direction(&text)
+            } else {
+                let mut inner = None;
+                for key in ["items", "blocks", "rows", "cells"] {
+                    if let Some(child) = block.get_mut(key) {
+                        inner = mark_directions(child);
+                    }
+                }
+                inner
+            };
+            if let Some(dir) = dir {
+                block.insert("dir".into(), Value::from(dir));
+            }
+            dir
+        }
+        _ => None,
+    }
+}
+
+/// `ltr` or `rtl` for text whose strongly directional letters all read one way; none for text
+/// that mixes them ("NHS نمبر" belongs to the page's direction) or has none.
+fn direction(text: &str) -> Option<&'static str> {
+    use unicode_bidi::BidiClass::{AL, L, R};
+    let (mut ltr, mut rtl) = (false, false);
+    for c in text.chars() {
+        match unicode_bidi::bidi_class(c) {
+            L => ltr = true,
+            R | AL => rtl = true,
+            _ => {}
+        }
+    }
+    match (ltr, rtl) {
+        (true, false) => Some("ltr"),
+        (false, true) => Some("rtl"),
+        _ => None,
+    }
+}
+
+fn run_text(runs: &Value, out: &mut String) {
+    for run in runs.as_array().into_iter().flatten() {
+        if let Some(s) = run.get("s").and_then(Value::as_str) {
+            out.push_str(s);
+        }
+        if let Some(inner) = run.get("c") {
+            run_text(inner, out);
+        }
+    }
 }
 
 fn open(tag: Tag) -> Open {
@@ -228,6 +295,22 @@ mod tests {
             !text.contains("script"),
             "raw HTML must not reach print: {text}"
         );
+    }
+
+    #[test]
+    fn blocks_know_the_direction_their_text_reads_in() {
+        let blocks = from_markdown(
+            "## المصادر {.sources}\n\n- NHS England, *Manual*, version 6.\n- BMA (2022).\n\nمرحبا.\n\nرقم NHS\n",
+        );
+        assert_eq!(blocks[0]["dir"], "rtl");
+        assert_eq!(blocks[1]["dir"], "ltr", "an English list in an Arabic page");
+        assert_eq!(blocks[1]["items"][0][0]["dir"], "ltr");
+        assert_eq!(blocks[2]["dir"], "rtl");
+        assert!(
+            blocks[3].get("dir").is_none(),
+            "mixed text keeps the page's direction"
+        );
+        assert!(from_markdown("2026 / 12\n")[0].get("dir").is_none());
     }
 
     #[test]

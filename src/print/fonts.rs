@@ -24,6 +24,8 @@ pub struct Fonts {
     pub fingerprint: blake3::Hash,
     use_system: bool,
     system: OnceLock<Vec<(FontPath, FontInfo)>>,
+    /// The font typed into fillable fields, where the theme names one.
+    pub form_font: Option<super::forms::FormFont>,
 }
 
 /// `fonts.yaml`: families per language code, and `default` for text every language shares
@@ -34,6 +36,10 @@ struct FontsFile {
     default: Vec<String>,
     #[serde(default)]
     languages: BTreeMap<String, Vec<String>>,
+    /// A TrueType font (path from the print folder) for the text typed into fillable fields:
+    /// without it, items get lines to write on and no fields.
+    #[serde(default)]
+    form_fields: Option<String>,
 }
 
 impl Fonts {
@@ -74,13 +80,33 @@ impl Fonts {
             }
         }
 
-        let (stacks, default) = match read_stacks(root, print_dir) {
+        let (stacks, default, form_file) = match read_stacks(root, print_dir) {
             Ok(stacks) => stacks,
             Err(errors) => {
                 diagnostics.extend(errors);
-                (HashMap::new(), Vec::new())
+                (HashMap::new(), Vec::new(), None)
             }
         };
+        let form_font = form_file.and_then(|rel| {
+            let path = print_dir.join(&rel);
+            let shown = crate::text::shown_path(root, &path);
+            let font = std::fs::read(&path)
+                .ok()
+                .inspect(|bytes| {
+                    hasher.update(bytes);
+                })
+                .and_then(super::forms::FormFont::new);
+            if font.is_none() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Stage::Print,
+                        format!("{shown}, named as form_fields in fonts.yaml, is not a TrueType font this tool can read"),
+                    )
+                    .with_help("name a .ttf file in the print folder, or remove form_fields to print lines instead of fields"),
+                );
+            }
+            font
+        });
         let fonts = Fonts {
             store,
             faces,
@@ -89,6 +115,7 @@ impl Fonts {
             fingerprint: hasher.finalize(),
             use_system,
             system: OnceLock::new(),
+            form_font,
         };
         diagnostics.extend(fonts.check_families(root, print_dir));
         (fonts, diagnostics)
@@ -142,6 +169,15 @@ impl Fonts {
             }
         }
         stack
+    }
+
+    /// Whether one of the theme's faces of `stack`'s families has `c` (or needs none).
+    pub fn theme_covers(&self, stack: &[String], c: char) -> bool {
+        ignorable(c)
+            || self.faces.iter().any(|info| {
+                stack.iter().any(|f| info.family.eq_ignore_ascii_case(f))
+                    && info.coverage.contains(c as u32)
+            })
     }
 
     /// Whether a face of one of `stack`'s families has `c`: the theme's, or a machine font
@@ -216,7 +252,7 @@ fn ignorable(c: char) -> bool {
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-type Stacks = (HashMap<String, Vec<String>>, Vec<String>);
+type Stacks = (HashMap<String, Vec<String>>, Vec<String>, Option<String>);
 
 fn read_stacks(root: &Path, print_dir: &Path) -> Result<Stacks, Vec<Diagnostic>> {
     let path = print_dir.join("fonts.yaml");
@@ -238,5 +274,9 @@ fn read_stacks(root: &Path, print_dir: &Path) -> Result<Stacks, Vec<Diagnostic>>
     }
     .parse()
     .map_err(|d| vec![d])?;
-    Ok((file.languages.into_iter().collect(), file.default))
+    Ok((
+        file.languages.into_iter().collect(),
+        file.default,
+        file.form_fields,
+    ))
 }

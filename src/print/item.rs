@@ -7,8 +7,10 @@ use crate::config::LangId;
 use crate::content::{Page, PrintFront};
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::i18n::Lookup;
+use crate::markdown::Rendered;
 use crate::site::{PageId, Site};
 
+use super::fonts::Fonts;
 use super::world::Templates;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,10 +46,92 @@ pub struct Job {
     pub original: PageId,
     pub template: String,
     pub papers: Vec<Paper>,
+    /// The page the QR code opens, in this version's language where it has one, and the
+    /// heading there; the item's own page when nothing names another.
+    pub qr: (PageId, Option<String>),
+    /// Whether the item has a row for every language (`print.all_languages`).
+    pub all_languages: bool,
+}
+
+/// Where a QR code's target was written, for errors about it.
+enum QrSource<'a> {
+    Page(&'a Page),
+    SiteYaml,
+}
+
+/// The page (and heading) the QR code of `page`'s item opens: its own `print.qr`, its
+/// original's, or site.yaml's, resolved in the page's language along its fallback chain.
+fn qr_target(
+    site: &Site,
+    id: PageId,
+    original: PageId,
+    rendered: &[Rendered],
+) -> Result<(PageId, Option<String>), Diagnostic> {
+    let page = &site.pages[id];
+    let own = |p: &'_ Page| p.front.print.as_ref().and_then(|f| f.qr.clone());
+    let (link, source) = match (own(page), own(&site.pages[original])) {
+        (Some(link), _) => (link, QrSource::Page(page)),
+        (None, Some(link)) => (link, QrSource::Page(&site.pages[original])),
+        (None, None) => match &site.config.print.qr {
+            Some(link) => (link.clone(), QrSource::SiteYaml),
+            None => return Ok((id, None)),
+        },
+    };
+    let error = |message: String, help: &str| match &source {
+        QrSource::Page(p) => p
+            .error_at_key(Stage::Print, "  qr", message)
+            .with_help(help),
+        QrSource::SiteYaml => super::problems::in_site_yaml(site, "qr:", message).with_help(help),
+    };
+    let parsed = match crate::links::parse_internal(&link, &site.config) {
+        Some(Ok(parsed)) => parsed,
+        Some(Err(why)) => {
+            return Err(error(
+                why,
+                "write an @/ link such as @/patients/right-to-register.md",
+            ));
+        }
+        None => {
+            return Err(error(
+                format!("`{link}` is not a link to a page of the site"),
+                "QR codes open this site's pages: write an @/ link such as @/patients/right-to-register.md",
+            ));
+        }
+    };
+    let target = match parsed.lang {
+        Some(lang) => site.groups.get(&parsed.key).and_then(|v| v[lang]),
+        None => site.find(&parsed.key, page.lang),
+    };
+    let Some(target) = target else {
+        return Err(error(
+            format!("the QR code's page `{link}` does not exist"),
+            "name a page under content/, such as @/patients/right-to-register.md",
+        ));
+    };
+    let anchor = parsed.anchor.map(str::to_owned);
+    if let Some(anchor) = &anchor {
+        if rendered
+            .get(target)
+            .is_some_and(|r| !r.ids.contains(anchor))
+        {
+            return Err(error(
+                format!(
+                    "{} has no heading with the id `{anchor}`, which the QR code opens",
+                    site.pages[target].file
+                ),
+                "give the heading a fixed id in every language, such as ## Interpreters {#interpreters}",
+            ));
+        }
+    }
+    Ok((target, anchor))
 }
 
 /// The print settings of `page`, taking what a translation leaves out from its original.
-pub fn plan(site: &Site, templates: &Templates) -> (Vec<Job>, Vec<Diagnostic>) {
+pub fn plan(
+    site: &Site,
+    templates: &Templates,
+    rendered: &[Rendered],
+) -> (Vec<Job>, Vec<Diagnostic>) {
     let mut jobs = Vec::new();
     let mut diagnostics = Vec::new();
     let empty = PrintFront::default();
@@ -117,14 +201,42 @@ pub fn plan(site: &Site, templates: &Templates) -> (Vec<Job>, Vec<Diagnostic>) {
         if papers.is_empty() {
             continue;
         }
+        let qr = match qr_target(site, id, original, rendered) {
+            Ok(qr) => qr,
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
         jobs.push(Job {
             page: id,
             original,
             template: template.clone(),
             papers,
+            qr,
+            all_languages: front.all_languages || original_front.is_some_and(|o| o.all_languages),
         });
     }
     (jobs, diagnostics)
+}
+
+/// The language chart's rows: every language but the default one whose own strings (or a
+/// language of its chain before the default) have `print_chart_row`, which each language words
+/// for itself. A language without it has no row yet: an English sentence would be wrong there.
+pub fn chart_rows(site: &Site) -> Vec<(LangId, String)> {
+    (0..site.config.languages.len())
+        .filter(|&lang| lang != site.config.default_language)
+        .filter_map(|lang| match site.strings.get(lang, "print_chart_row") {
+            Lookup::Found(text) => Some((lang, text.to_owned())),
+            Lookup::FellBack(_) | Lookup::Unknown => None,
+        })
+        .collect()
+}
+
+/// What a fillable field asks for, in `lang`: the label printed beside it, which viewers and
+/// screen readers also give for the field.
+pub fn field_label(site: &Site, lang: LangId, field: &str) -> String {
+    string(site, lang, &format!("print_{field}"))
 }
 
 /// An interface string in `lang`, for text printed on the item.
@@ -168,12 +280,19 @@ pub fn data(
     paper: Paper,
     stacks: (&[String], &[String]),
     bleed_mm: f64,
+    fonts: &Fonts,
 ) -> Data {
     let page = &site.pages[job.page];
     let empty = PrintFront::default();
     let front = page.front.print.as_ref().unwrap_or(&empty);
-    let url = site.permalink(job.page);
-    let short_url = url
+    let (target, anchor) = &job.qr;
+    let address = site.permalink(*target);
+    // The code opens the heading; the printed address, for typing, stays short.
+    let url = match anchor {
+        Some(anchor) => format!("{address}#{}", crate::text::percent_encode_fragment(anchor)),
+        None => address.clone(),
+    };
+    let short_url = address
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -201,13 +320,51 @@ pub fn data(
         "short_url": short_url,
         "draft": page.front.translation == Some(crate::content::TranslationStatus::Draft),
         "body": super::blocks::from_markdown(page.body()),
+        // A code that would open an example or test address must not be put up as if real.
+        "sample": site.config.placeholder_host().is_some(),
+        "logo": site
+            .config
+            .print
+            .logo
+            .as_deref()
+            .and_then(crate::config::logo_extension)
+            .map(super::world::logo_path),
         "strings": {
             "practice_name": string(site, lang, "print_practice_name"),
+            "practice_address": string(site, lang, "print_practice_address"),
+            "practice_phone": string(site, lang, "print_practice_phone"),
             "scan": string(site, lang, "print_scan"),
             "card_english": string(site, lang, "print_card_english"),
             "draft": string(site, lang, "draft_badge"),
+            "scope": string(site, lang, "print_scope"),
+            "sources": string(site, lang, "print_sources"),
+            "chart_title": string(site, lang, "print_chart_title"),
+            "sample": string(site, lang, "print_sample"),
+            "owner": string(site, lang, "print_owner").replace(
+                "{owner}",
+                site.config.print.owner.as_deref().unwrap_or(&site.config.title),
+            ),
         },
     });
+    let mut json = json;
+    if job.all_languages {
+        json["languages"] = chart_rows(site)
+            .into_iter()
+            .map(|(lang, text)| {
+                let language = site.config.language(lang);
+                json!({
+                    "lang": language.code,
+                    "typst_lang": typst_lang(&language.code),
+                    "typst_region": crate::locale::region(&language.code),
+                    "dir": language.dir.as_str(),
+                    "fonts": fonts.stack(&language.code),
+                    "name": language.name,
+                    "default_name": language.default_name,
+                    "text": text,
+                })
+            })
+            .collect();
+    }
     Data { json, url }
 }
 
@@ -224,6 +381,7 @@ pub fn printed_text(value: &Value, out: &mut String) {
                 if !matches!(
                     key.as_str(),
                     "lang"
+                        | "languages"
                         | "typst_lang"
                         | "typst_region"
                         | "dir"

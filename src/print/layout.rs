@@ -27,6 +27,9 @@ const PREVIEW_WIDTH: f32 = 360.0;
 pub struct Task<'a> {
     pub job: &'a Job,
     pub paper: Paper,
+    /// The practice this copy is made for (an index into `site.practices`), with its details
+    /// typeset; none for the shared copy, which has boxes to fill in.
+    pub practice: Option<usize>,
     data: Vec<u8>,
     qr: Vec<u8>,
     /// Whether this paper's first page is the item's preview (its first paper's).
@@ -59,12 +62,31 @@ pub fn tasks<'a>(
         env!("CARGO_PKG_VERSION")
     );
     let mut tasks = Vec::new();
-    for job in jobs {
+    // The shared copies, then each practice's own in its languages.
+    let copies =
+        jobs.iter()
+            .map(|job| (job, None))
+            .chain(site.practices.iter().enumerate().flat_map(|(p, practice)| {
+                jobs.iter()
+                    .filter(move |job| practice.languages.contains(&site.pages[job.page].lang))
+                    .map(move |job| (job, Some(p)))
+            }));
+    for (job, practice) in copies {
         let Some((own, original)) = stacks.get(&job.page) else {
             continue;
         };
         for (i, &paper) in job.papers.iter().enumerate() {
-            let data = item::data(site, job, paper, (own, original), settings.bleed_mm);
+            let mut data = item::data(site, job, paper, (own, original), settings.bleed_mm, fonts);
+            if let Some(p) = practice {
+                let practice = &site.practices[p];
+                data.json["practice"] = serde_json::json!({
+                    "name": practice.name,
+                    "address": practice.address,
+                    "phone": practice.phone,
+                    "hours": practice.hours,
+                    "lines": practice.lines(),
+                });
+            }
             let qr = super::qr::svg(&data.url).unwrap_or_default().into_bytes();
             let data = serde_json::to_vec(&data.json).unwrap_or_default();
             let mut hasher = blake3::Hasher::new();
@@ -82,9 +104,11 @@ pub fn tasks<'a>(
             tasks.push(Task {
                 job,
                 paper,
+                practice,
                 data,
                 qr,
-                preview: i == 0,
+                // A practice's copy looks like the shared one: the shared preview serves both.
+                preview: i == 0 && practice.is_none(),
                 key: hasher.finalize().to_hex()[..32].to_owned(),
             });
         }
@@ -122,7 +146,11 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
         .map(|dir| Entry::new(dir, &task.key));
     if let Some(hit) = entry.as_ref().and_then(|e| e.get(task.preview)) {
         return Ok(Made {
-            warnings: Vec::new(),
+            warnings: hit
+                .problems
+                .into_iter()
+                .map(|problem| super::problems::layout(site, task, problem))
+                .collect(),
             pdf: Blob::Cached(hit.pdf),
             pdf_size: hit.pdf_size,
             png: hit.png.map(|(path, w, h)| (Blob::Cached(path), w, h)),
@@ -146,7 +174,13 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
     };
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
-    let warnings = typst_diagnostics(site, task, &world, &warnings, false);
+    let mut warnings = typst_diagnostics(site, task, &world, &warnings, false);
+    let problems = super::inspect::problems(&document);
+    warnings.extend(
+        problems
+            .iter()
+            .map(|problem| super::problems::layout(site, task, problem.clone())),
+    );
     let standards = PdfStandards::new(tools.standards).map_err(|err| {
         vec![Diagnostic::error(
             Stage::Print,
@@ -167,7 +201,15 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
         Datetime::from_ymd(year, month, day).map(Timestamp::new_utc)
     });
     let options = PdfOptions {
-        ident: Smart::Custom(format!("{}-{}", page.file, task.paper.name())),
+        ident: Smart::Custom(match task.practice {
+            Some(p) => format!(
+                "{}-{}-{}",
+                page.file,
+                task.paper.name(),
+                site.practices[p].slug
+            ),
+            None => format!("{}-{}", page.file, task.paper.name()),
+        }),
         creator: Smart::Auto,
         timestamp,
         page_ranges: None,
@@ -177,20 +219,65 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
     };
     let pdf = typst_pdf::pdf(&document, &options)
         .map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
+    let pdf = with_fields(site, task, &document, tools, pdf)?;
     let png = if task.preview {
         document.pages().first().and_then(preview)
     } else {
         None
     };
-    if let Some(entry) = &entry {
-        entry.put(&pdf, png.as_ref());
-    }
+    let pdf_size = pdf.len() as u64;
+    // Once stored, an item is read back from the cache when the output is written: a
+    // practices.yaml of a hundred practices makes thousands of PDFs, too many to hold.
+    let stored = entry
+        .as_ref()
+        .and_then(|e| e.put(&pdf, png.as_ref(), &problems));
+    let (pdf, png) = match stored {
+        Some((pdf_path, png_path)) => (
+            Blob::Cached(pdf_path),
+            png.zip(png_path)
+                .map(|((_, w, h), path)| (Blob::Cached(path), w, h)),
+        ),
+        None => (
+            Blob::Bytes(pdf),
+            png.map(|(png, w, h)| (Blob::Bytes(png), w, h)),
+        ),
+    };
     Ok(Made {
         warnings,
-        pdf_size: pdf.len() as u64,
-        pdf: Blob::Bytes(pdf),
-        png: png.map(|(png, w, h)| (Blob::Bytes(png), w, h)),
+        pdf_size,
+        pdf,
+        png,
         cached: false,
+    })
+}
+
+/// The PDF with fillable fields where the template marked the practice's boxes, when the theme
+/// names a font for them.
+fn with_fields(
+    site: &Site,
+    task: &Task,
+    document: &PagedDocument,
+    tools: &Tools,
+    pdf: Vec<u8>,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let Some(font) = &tools.fonts.form_font else {
+        return Ok(pdf);
+    };
+    let fields = super::forms::fields(document);
+    if fields.is_empty() {
+        return Ok(pdf);
+    }
+    let lang = site.pages[task.job.page].lang;
+    let label = |name: &str| item::field_label(site, lang, name);
+    super::forms::add(&pdf, &fields, &label, font).map_err(|err| {
+        vec![Diagnostic::error(
+            Stage::Print,
+            format!(
+                "cannot add the fillable fields to the {} PDF of {}: {err}",
+                task.paper.name(),
+                site.pages[task.job.page].file
+            ),
+        )]
     })
 }
 

@@ -8,18 +8,20 @@
 mod blocks;
 mod cache;
 mod fonts;
+mod forms;
+mod inspect;
 mod item;
 mod layout;
 mod problems;
 mod qr;
 mod world;
+mod zips;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::site::{PageId, Site};
 
@@ -56,6 +58,13 @@ pub struct Download {
     pub size: u64,
 }
 
+/// One practice's print pack: each item version's PDFs, and a ZIP of all of them.
+#[derive(Debug, Clone, Default)]
+pub struct PracticePack {
+    pub downloads: Vec<(PageId, Download)>,
+    pub zip: Option<Download>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Preview {
     pub path: String,
@@ -73,14 +82,23 @@ pub struct Printed {
     pub previews: HashMap<PageId, Preview>,
     /// Per language: the ZIP of all its PDFs, where it has any.
     pub zips: Vec<Option<Download>>,
+    /// Per practice of `practices.yaml`: its own copies, and the ZIP of them all.
+    pub practices: Vec<PracticePack>,
     /// How many PDFs Typst laid out, and how many came from the cache.
     pub rendered: usize,
     pub reused: usize,
 }
 
-pub fn render(site: &Site, settings: &Settings) -> (Printed, Vec<Diagnostic>) {
+/// Lays out every printable item. `rendered` holds each page's Markdown as rendered, whose
+/// heading ids the items' QR codes may open.
+pub fn render(
+    site: &Site,
+    rendered: &[crate::markdown::Rendered],
+    settings: &Settings,
+) -> (Printed, Vec<Diagnostic>) {
     let mut printed = Printed {
         zips: vec![None; site.config.languages.len()],
+        practices: vec![PracticePack::default(); site.practices.len()],
         ..Printed::default()
     };
     if !site.pages.iter().any(|p| p.front.print.is_some()) {
@@ -94,12 +112,13 @@ pub fn render(site: &Site, settings: &Settings) -> (Printed, Vec<Diagnostic>) {
     if !print_dir.is_dir() {
         return (printed, no_print_folder(site, &print_dir));
     }
-    let ((templates, mut diagnostics), (mut fonts, font_errors)) = rayon::join(
+    let ((mut templates, mut diagnostics), (mut fonts, font_errors)) = rayon::join(
         || world::Templates::load(&site.root, &print_dir),
         || fonts::Fonts::load(&site.root, &print_dir, settings.system_fonts),
     );
     diagnostics.extend(font_errors);
-    let (jobs, plan_errors) = item::plan(site, &templates);
+    diagnostics.extend(add_logo(site, &mut templates));
+    let (jobs, plan_errors) = item::plan(site, &templates, rendered);
     diagnostics.extend(plan_errors);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (printed, diagnostics);
@@ -120,10 +139,7 @@ pub fn render(site: &Site, settings: &Settings) -> (Printed, Vec<Diagnostic>) {
         standards: &standards,
         settings,
     };
-    let results: Vec<_> = tasks
-        .par_iter()
-        .map(|task| layout::make(site, task, &tools))
-        .collect();
+    let results = each_with_layout_stacks(&tasks, |task| layout::make(site, task, &tools));
     // Typst memoises layouts across calls; a build does not revisit them.
     typst::comemo::evict(0);
 
@@ -137,11 +153,74 @@ pub fn render(site: &Site, settings: &Settings) -> (Printed, Vec<Diagnostic>) {
             Err(errors) => diagnostics.extend(errors),
         }
     }
-    diagnostics.extend(add_zips(site, &mut printed));
+    let mut zips = zips::Zips::new(settings.cache.as_deref());
+    diagnostics.extend(zips.per_language(site, &mut printed));
+    diagnostics.extend(zips.per_practice(site, &mut printed));
     if let Some(cache) = &settings.cache {
         cache::prune(cache, &used);
+        zips.prune();
     }
     (printed, diagnostics)
+}
+
+/// Runs `work` on every task, in parallel, and gives the results in the tasks' order.
+///
+/// Typst's layout recurses as deep as a template nests, and a template that measures its own
+/// content (to fit a poster, or to choose a leaflet's text size) nests deeply: layout runs on
+/// a pool whose threads have stacks sized for that, not on rayon's default 2 MiB. Each task is
+/// handed to the pool from a thread of its own, one per pool thread, rather than as one
+/// parallel iterator: a pool thread waiting inside Typst's own parallel work steals queued
+/// jobs, and with every item queued at once it would stack one item's layout on another's
+/// until even a large stack ran out (17,700 practice PDFs did). So at most one job per thread
+/// is ever queued.
+fn each_with_layout_stacks<T, R>(tasks: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    const STACK: usize = 64 << 20;
+    const EVICT_EVERY: usize = 32;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .thread_name(|i| format!("print-{i}"))
+        .build();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = pool.as_ref().map_or_else(
+        |_| rayon::current_num_threads(),
+        |p| p.current_num_threads(),
+    );
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.clamp(1, tasks.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(task) = tasks.get(i) else { break };
+                        let result = match &pool {
+                            Ok(pool) => pool.install(|| work(task)),
+                            // Without a pool of its own the build still runs, on the shared one.
+                            Err(_) => work(task),
+                        };
+                        mine.push((i, result));
+                        // Typst memoises every layout; thousands of practice PDFs would keep
+                        // them all. What the next items share (fonts, templates) is used again
+                        // at once and stays.
+                        if i % EVICT_EVERY == EVICT_EVERY - 1 {
+                            typst::comemo::evict(1);
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn no_print_folder(site: &Site, print_dir: &Path) -> Vec<Diagnostic> {
@@ -184,6 +263,7 @@ fn check_fonts(
                 job.papers[0],
                 (&own, &original),
                 settings.bleed_mm,
+                fonts,
             )
             .json;
             let mut original_text = String::new();
@@ -200,12 +280,25 @@ fn check_fonts(
                     Err(c) => problems.push(problems::uncovered(site, job.page, c, stack)),
                 }
             }
+            // A chart's rows are each in their own language, with that language's fonts only:
+            // the theme's, since the rows' fonts are chosen before machine fonts are added.
+            if job.all_languages {
+                for (lang, text) in item::chart_rows(site) {
+                    let language = site.config.language(lang);
+                    if let Some(c) = text
+                        .chars()
+                        .find(|&c| !fonts.theme_covers(&fonts.stack(&language.code), c))
+                    {
+                        problems.push(problems::uncovered_row(site, job.page, lang, c));
+                    }
+                }
+            }
             (job.page, own, original, borrowed, problems)
         })
         .collect();
     let mut stacks = HashMap::new();
     let mut families = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = practice_fonts(site, fonts);
     for (page, own, original, borrowed, problems) in checked {
         diagnostics.extend(problems);
         for (c, family) in borrowed {
@@ -219,6 +312,44 @@ fn check_fonts(
     (stacks, families, diagnostics)
 }
 
+/// Gives templates site.yaml's `print.logo`, read from the site folder.
+fn add_logo(site: &Site, templates: &mut world::Templates) -> Option<Diagnostic> {
+    let logo = site.config.print.logo.as_deref()?;
+    let extension = crate::config::logo_extension(logo)?;
+    match std::fs::read(site.root.join(logo)) {
+        Ok(bytes) => {
+            templates.add_file(&world::logo_path(extension), bytes);
+            None
+        }
+        Err(err) => Some(
+            problems::in_site_yaml(
+                site,
+                "logo",
+                format!("cannot read the print logo {logo}: {err}"),
+            )
+            .with_help("check the file's name and folder, or remove `logo:` from site.yaml"),
+        ),
+    }
+}
+
+/// A practice's details print in each of its languages' fonts (the theme's: they are chosen
+/// before machine fonts are added), so each must have every character of them.
+fn practice_fonts(site: &Site, fonts: &fonts::Fonts) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for practice in &site.practices {
+        let text = format!("{} {}", practice.name, practice.lines().join(" "));
+        for &lang in &practice.languages {
+            let language = site.config.language(lang);
+            let stack = fonts.stack(&language.code);
+            if let Some(c) = text.chars().find(|&c| !fonts.theme_covers(&stack, c)) {
+                problems.push(problems::uncovered_practice(site, practice, lang, c));
+                break;
+            }
+        }
+    }
+    problems
+}
+
 /// Records a made PDF (and preview) for the writer and the download pages.
 fn add_files(
     site: &Site,
@@ -229,27 +360,35 @@ fn add_files(
     let page = &site.pages[task.job.page];
     let place = &site.places[task.job.page];
     let code = site.config.language(page.lang).code.to_ascii_lowercase();
-    let stem = format!(
-        "{}{}-{code}-{}",
-        place.path,
-        place.slug,
-        task.paper.name().to_ascii_lowercase()
-    );
+    let paper = task.paper.name().to_ascii_lowercase();
+    let stem = match task.practice {
+        Some(p) => format!(
+            "practices/{}/{}-{code}-{paper}",
+            site.practices[p].slug, place.slug
+        ),
+        None => format!("{}{}-{code}-{paper}", place.path, place.slug),
+    };
     if made.cached {
         printed.reused += 1;
     } else {
         printed.rendered += 1;
     }
     let path = format!("{stem}.pdf");
-    printed
-        .downloads
-        .entry(task.job.page)
-        .or_default()
-        .push(Download {
-            paper: task.paper.name(),
-            path: path.clone(),
-            size: made.pdf_size,
-        });
+    let download = Download {
+        paper: task.paper.name(),
+        path: path.clone(),
+        size: made.pdf_size,
+    };
+    match task.practice {
+        Some(p) => printed.practices[p]
+            .downloads
+            .push((task.job.page, download)),
+        None => printed
+            .downloads
+            .entry(task.job.page)
+            .or_default()
+            .push(download),
+    }
     printed.files.push(File {
         path,
         blob: made.pdf,
@@ -268,71 +407,6 @@ fn add_files(
         printed.files.push(File { path, blob: png });
     }
     made.warnings
-}
-
-/// One ZIP per language of all its PDFs.
-fn add_zips(site: &Site, printed: &mut Printed) -> Vec<Diagnostic> {
-    let index: HashMap<&str, usize> = printed
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_str(), i))
-        .collect();
-    let mut per_language: BTreeMap<LangId, Vec<usize>> = BTreeMap::new();
-    for (page, downloads) in &printed.downloads {
-        let lang = site.pages[*page].lang;
-        for download in downloads {
-            if let Some(&i) = index.get(download.path.as_str()) {
-                per_language.entry(lang).or_default().push(i);
-            }
-        }
-    }
-    let mut diagnostics = Vec::new();
-    for (lang, mut members) in per_language {
-        members.sort_by(|a, b| printed.files[*a].path.cmp(&printed.files[*b].path));
-        let language = site.config.language(lang);
-        let path = format!(
-            "{}downloads/safe-surgeries-{}.zip",
-            language.prefix,
-            language.code.to_ascii_lowercase()
-        );
-        match zip(printed, &members) {
-            Ok(bytes) => {
-                printed.zips[lang] = Some(Download {
-                    paper: "",
-                    path: path.clone(),
-                    size: bytes.len() as u64,
-                });
-                printed.files.push(File {
-                    path,
-                    blob: Blob::Bytes(bytes),
-                });
-            }
-            Err(err) => diagnostics.push(Diagnostic::error(
-                Stage::Print,
-                format!("cannot make {path}: {err}"),
-            )),
-        }
-    }
-    diagnostics
-}
-
-/// A ZIP of PDFs, stored rather than compressed (PDFs are compressed already), with a fixed
-/// date so the same PDFs give the same bytes.
-fn zip(printed: &Printed, members: &[usize]) -> zip::result::ZipResult<Vec<u8>> {
-    use std::io::Write;
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for &i in members {
-        let file = &printed.files[i];
-        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-        writer.start_file(name, options)?;
-        writer.write_all(&cache::read(&file.blob)?)?;
-    }
-    Ok(writer.finish()?.into_inner())
 }
 
 /// A file of the theme's print folder, read: its path, the path an editor knows it by, and

@@ -65,6 +65,51 @@ pub fn uncovered(site: &Site, id: PageId, c: char, stack: &[String]) -> Diagnost
     .with_help(help)
 }
 
+/// A character of a language chart's row that the row's language's fonts lack: the row comes
+/// from that language's interface strings.
+pub fn uncovered_row(site: &Site, id: PageId, lang: crate::config::LangId, c: char) -> Diagnostic {
+    let page = &site.pages[id];
+    let language = site.config.language(lang);
+    let strings = format!("themes/{}/i18n/{}.yaml", site.config.theme, language.code);
+    page.error_at_key(
+        Stage::Print,
+        "print",
+        format!(
+            "no font for the character {c} ({}) in the {} row of this chart (print_chart_row in {strings}): it would print as an empty box",
+            codepoint(c),
+            language.name
+        ),
+    )
+    .with_help(format!(
+        "replace the character in {strings}, or add a font that has it to themes/{}/print/fonts/ and name it for `{}` in fonts.yaml",
+        site.config.theme, language.code
+    ))
+}
+
+/// A character of a practice's details that the fonts of one of its languages lack.
+pub fn uncovered_practice(
+    site: &Site,
+    practice: &crate::practices::Practice,
+    lang: crate::config::LangId,
+    c: char,
+) -> Diagnostic {
+    let language = site.config.language(lang);
+    Diagnostic::error(
+        Stage::Print,
+        format!(
+            "no font for the character {c} ({}) in the details of \"{}\": it would print as an empty box on its {} items",
+            codepoint(c),
+            practice.name,
+            language.name
+        ),
+    )
+    .at(crate::practices::FILE, None, practice.line, 1)
+    .with_help(format!(
+        "replace the character, or add a font that has it to themes/{}/print/fonts/ and name it in fonts.yaml",
+        site.config.theme
+    ))
+}
+
 fn typst_diagnostic(
     site: &Site,
     task: &Task,
@@ -130,4 +175,60 @@ pub fn typst_diagnostics(
         .iter()
         .map(|d| typst_diagnostic(site, task, world, d, error))
         .collect()
+}
+
+/// A layout problem found on a finished PDF, at the page's `print:` block: the text is the
+/// editor's, the layout the theme's, so the help names both ways out.
+pub fn layout(site: &Site, task: &Task, problem: super::inspect::Problem) -> Diagnostic {
+    use super::inspect::Problem;
+    let page = &site.pages[task.job.page];
+    let language = &site.config.language(page.lang).name;
+    let what = format!(
+        "the {} {} in {language}",
+        task.paper.name(),
+        task.job.template
+    );
+    let clip = |text: &str| -> String {
+        let short: String = text.chars().take(40).collect();
+        if short.chars().count() < text.chars().count() {
+            format!("{short}…")
+        } else {
+            short
+        }
+    };
+    let message = match problem {
+        Problem::Overlap {
+            page: n,
+            from_top,
+            upper,
+            lower,
+        } => format!(
+            "{what}: on page {n}, about {from_top} mm from the top, two lines of text run into \
+             each other (\"{}\" and \"{}\")",
+            clip(&upper),
+            clip(&lower)
+        ),
+        Problem::OutsidePage { page: n, text } => format!(
+            "{what}: on page {n}, text reaches past the edge of the paper (\"{}\")",
+            clip(&text)
+        ),
+    };
+    page.warning_at_key(Stage::Print, "print", message)
+        .with_help(format!(
+            "shorten the text, or adjust the template themes/{}/print/{}.typ",
+            site.config.theme, task.job.template
+        ))
+}
+
+/// An error about a setting under `print:` in site.yaml, at the line of `key`.
+pub fn in_site_yaml(site: &Site, key: &str, message: String) -> Diagnostic {
+    let file = crate::config::CONFIG_FILE;
+    let diagnostic = Diagnostic::error(Stage::Print, message);
+    match std::fs::read_to_string(site.root.join(file)) {
+        Ok(text) => {
+            let (line, col) = crate::diagnostics::find_line(&text, key).unwrap_or((1, 1));
+            diagnostic.at(file, Some(&text), line, col)
+        }
+        Err(_) => diagnostic,
+    }
 }

@@ -16,6 +16,10 @@ use crate::diagnostics::{Diagnostic, Stage};
 
 pub const DATA: &str = "/data.json";
 pub const QR: &str = "/qr.svg";
+/// Where templates find site.yaml's `print.logo`, by its kind of image.
+pub fn logo_path(extension: &str) -> String {
+    format!("/logo.{extension}")
+}
 
 /// A file id for a path from the print folder's root. Ids are interned for the life of the
 /// process and limited in number, so the same few paths are reused for every item.
@@ -78,6 +82,19 @@ impl Templates {
             fingerprint: hasher.finalize(),
         };
         (templates, diagnostics)
+    }
+
+    /// Makes a file from outside the theme (the site's logo) readable by templates at `path`.
+    pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
+        let Some(id) = file_id(path) else {
+            return;
+        };
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.fingerprint.as_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update(&bytes);
+        self.fingerprint = hasher.finalize();
+        self.files.insert(id, Bytes::new(bytes));
     }
 
     /// Whether the theme has `<name>.typ`.

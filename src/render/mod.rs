@@ -2,6 +2,7 @@
 //! page finishes so the whole site is never held in memory.
 
 pub mod feeds;
+pub mod practices;
 
 use std::collections::HashMap;
 

@@ -9,7 +9,14 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
 /// The folders and files of a site whose changes mean a rebuild.
-pub const WATCHED: &[&str] = &["site.yaml", "content", "themes", "i18n", "static"];
+pub const WATCHED: &[&str] = &[
+    "site.yaml",
+    "practices.yaml",
+    "content",
+    "themes",
+    "i18n",
+    "static",
+];
 
 /// How long the sources must be quiet before a rebuild starts, and the longest a burst may
 /// hold it back.
@@ -27,10 +34,10 @@ impl Watcher {
     pub fn new(root: &Path) -> notify::Result<Watcher> {
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx)?;
-        // The site folder itself only for site.yaml and for folders created later (a new
-        // `static/`); the output and caches beside it are filtered out below.
+        // The site folder itself only for its files (site.yaml) and for folders created later
+        // (a new `static/`); the output and caches beside it are filtered out below.
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in WATCHED.iter().skip(1) {
+        for dir in WATCHED {
             let path = root.join(dir);
             if path.is_dir() {
                 watcher.watch(&path, RecursiveMode::Recursive)?;

@@ -28,6 +28,8 @@ pub struct Shared {
     /// Per language: everything printable in it (`printables`) and its ZIP (`print_zip`).
     printables: Vec<Value>,
     print_zips: Vec<Value>,
+    /// Every language's items and ZIP (`print_hub`), the same for every page.
+    print_hub: Value,
     /// Digests of the parts above, for [`Shared::fingerprint`]: per language, of its
     /// [`Shared::base`] context; per page, of its summary.
     base_prints: Vec<blake3::Hash>,
@@ -44,6 +46,8 @@ struct SiteFields<'a> {
     base_url: &'a str,
     base_path: &'a str,
     default_language: &'a str,
+    /// The page listing practices.yaml's practices, when there are any.
+    practices_url: Option<String>,
     extra: &'a serde_yaml::Value,
 }
 
@@ -51,6 +55,8 @@ struct SiteFields<'a> {
 struct LanguageFields<'a> {
     code: &'a str,
     name: &'a str,
+    /// Its name in the default language, where site.yaml gives one.
+    default_name: Option<&'a str>,
     dir: &'a str,
     url: String,
 }
@@ -126,7 +132,7 @@ struct Switch<'a> {
     translated: bool,
 }
 
-fn value<T: Serialize>(fields: &T) -> Value {
+pub fn value<T: Serialize>(fields: &T) -> Value {
     // Our field types (strings, numbers, YAML values with string keys) always serialise;
     // a YAML map with a non-text key is the one thing that could not, and then `none` is shown.
     Value::try_from_serializable(fields).unwrap_or_else(|_| Value::none())
@@ -148,6 +154,7 @@ impl Shared {
             base_url: &config.base_url,
             base_path: &config.base_path,
             default_language: &config.language(config.default_language).code,
+            practices_url: (!site.practices.is_empty()).then(|| config.url("practices/")),
             extra: &config.extra,
         });
         let languages = Value::from(
@@ -159,6 +166,7 @@ impl Shared {
                     value(&LanguageFields {
                         code: &l.code,
                         name: &l.name,
+                        default_name: l.default_name.as_deref(),
                         dir: l.dir.as_str(),
                         url: site.home_url(id),
                     })
@@ -183,10 +191,12 @@ impl Shared {
             .collect();
         let (print, printables) = print::print_values(site, printed);
         let print_zips = print::zip_values(site, printed);
+        let print_hub = print::hub_value(site, &printables, &print_zips);
         let mut shared = Shared {
             print,
             printables,
             print_zips,
+            print_hub,
             site: site_value,
             languages,
             nav: Vec::new(),
@@ -265,7 +275,7 @@ impl Shared {
         context
     }
 
-    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 9] {
+    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 10] {
         let language = site.config.language(lang);
         [
             ("site", self.site.clone()),
@@ -276,6 +286,7 @@ impl Shared {
             ("nav", self.nav[lang].clone()),
             ("printables", self.printables[lang].clone()),
             ("print_zip", self.print_zips[lang].clone()),
+            ("print_hub", self.print_hub.clone()),
             // Where the theme's search page is, in this language (when it has one).
             (
                 "search_url",

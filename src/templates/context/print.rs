@@ -27,8 +27,12 @@ struct PreviewFields<'a> {
 
 #[derive(Serialize)]
 struct PrintVersion<'a> {
+    /// The item's translation group: the same in every language.
+    group: &'a str,
     lang: &'a str,
     name: &'a str,
+    /// The language's name in the default language, where site.yaml gives one.
+    default_name: Option<&'a str>,
     dir: &'a str,
     title: &'a str,
     description: Option<&'a str>,
@@ -67,8 +71,10 @@ fn print_version<'a>(
         })
         .unwrap_or_default();
     PrintVersion {
+        group: &page.key,
         lang: &language.code,
         name: &language.name,
+        default_name: language.default_name.as_deref(),
         dir: language.dir.as_str(),
         title: &page.front.title,
         description: page.front.description.as_deref(),
@@ -153,4 +159,34 @@ pub(super) fn zip_values(site: &Site, printed: &Printed) -> Vec<Value> {
             Value::from(map)
         })
         .collect()
+}
+
+/// Every language's printable items and ZIP, for the default language's print pack: the one
+/// page where a practice finds everything in every language (`print_hub`). Languages without
+/// any item are left out.
+pub(super) fn hub_value(site: &Site, printables: &[Value], zips: &[Value]) -> Value {
+    let hub: Vec<Value> = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .filter(|(lang, _)| printables[*lang].len().is_some_and(|n| n > 0))
+        .map(|(lang, language)| {
+            let mut map = tera::Map::new();
+            map.insert("code".into(), Value::from(language.code.as_str()));
+            map.insert("name".into(), Value::from(language.name.as_str()));
+            map.insert(
+                "default_name".into(),
+                language
+                    .default_name
+                    .as_deref()
+                    .map_or_else(Value::none, Value::from),
+            );
+            map.insert("dir".into(), Value::from(language.dir.as_str()));
+            map.insert("zip".into(), zips[lang].clone());
+            map.insert("items".into(), printables[lang].clone());
+            Value::from(map)
+        })
+        .collect();
+    value(&hub)
 }
