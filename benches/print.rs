@@ -19,30 +19,6 @@ mod stats;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_safe-surgeries");
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("read folder").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
-}
-
-/// The repository's site, without its output or caches.
-fn make_site(root: &Path) {
-    for dir in ["content", "themes"] {
-        copy_dir(&repo().join(dir), &root.join(dir));
-    }
-    fs::copy(repo().join("site.yaml"), root.join("site.yaml")).expect("copy site.yaml");
-}
-
 /// `count` made-up practices, each in every language, with `phone_of_first` for the first.
 fn practices_yaml(count: usize, phone_of_first: &str) -> String {
     (0..count)
@@ -145,7 +121,7 @@ fn main() {
         .tempdir()
         .expect("temporary folder");
     let root: PathBuf = dir.path().to_owned();
-    make_site(&root);
+    stats::copy_site(&root);
     println!("safe-surgeries print benchmark: the toolkit, {runs} runs");
     println!(
         "  cores: {}",

@@ -39,3 +39,27 @@ pub fn wait_with_rusage(pid: libc::pid_t) -> std::io::Result<(i32, u64)> {
     };
     Ok((status, kib))
 }
+
+/// A copy of the repository's site (site.yaml, content, themes) in `root`, without its output
+/// or caches.
+#[allow(dead_code)] // not every benchmark that shares this module copies the site
+pub fn copy_site(root: &std::path::Path) {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "themes"] {
+        copy_dir(&repo.join(dir), &root.join(dir));
+    }
+    std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("copy site.yaml");
+}
+
+#[allow(dead_code)]
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}

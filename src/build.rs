@@ -215,6 +215,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     let (mut site, resolve_errors) = Site::resolve(root, config, strings, content);
     diagnostics.extend(resolve_errors);
     site.practices = practices;
+    site.changed_parts = crate::translate::changed::of(&site);
     let site = Arc::new(site);
     let templates = templates::load(&site, &css_urls)
         .map_err(|errors| diagnostics.extend(errors))
@@ -223,6 +224,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         diagnostics.extend(render::check_templates(&site, templates));
         diagnostics.extend(search::clashes(&site, templates));
         diagnostics.extend(render::practices::clashes(&site));
+        diagnostics.extend(render::translations::clashes(&site, templates));
     }
 
     stages.end("resolve");
@@ -296,6 +298,9 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
                         ));
                         errors.extend(render::practices::write(
                             &site, &templates, &shared, &printed, &*target,
+                        ));
+                        errors.extend(render::translations::write(
+                            &site, &templates, &shared, &*target,
                         ));
                         errors
                     },
@@ -406,7 +411,12 @@ fn kept_markdown(site: &Site, previous: &Built) -> Vec<Option<crate::markdown::R
         .iter()
         .zip(&before.pages)
         .zip(&previous.rendered)
-        .map(|((now, then), rendered)| (now.source == then.source).then(|| rendered.clone()))
+        .enumerate()
+        .map(|(i, ((now, then), rendered))| {
+            // A translation shows its changed parts' English, which an English edit changes.
+            let same_parts = site.changed_parts.get(i) == before.changed_parts.get(i);
+            (now.source == then.source && same_parts).then(|| rendered.clone())
+        })
         .collect()
 }
 

@@ -20,6 +20,8 @@ pub enum Stage {
     Output,
     /// `check`'s findings in the built site and its sources.
     Check,
+    /// `translate`: files exchanged with translators, and the records of what they translated.
+    Translate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

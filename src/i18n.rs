@@ -31,6 +31,16 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
+impl<'a> Lookup<'a> {
+    /// The text, in whichever language it was found; empty for a key no table has.
+    pub fn text(&self) -> &'a str {
+        match self {
+            Lookup::Found(t) | Lookup::FellBack(t) => t,
+            Lookup::Unknown => "",
+        }
+    }
+}
+
 impl Strings {
     /// A digest of every language's strings, the same however the tables are laid out.
     pub fn digest(&self) -> blake3::Hash {
@@ -188,7 +198,7 @@ impl Strings {
 
 /// Strings of the pages only practice staff read, which are built in the default language
 /// alone: no translator is asked for them.
-fn is_staff(key: &str) -> bool {
+pub(crate) fn is_staff(key: &str) -> bool {
     key.starts_with("staff.")
 }
 
@@ -202,7 +212,7 @@ pub enum StringFiles {
     },
 }
 
-fn read_table(path: &Path, file: &str) -> Result<HashMap<String, String>, Diagnostic> {
+pub(crate) fn read_table(path: &Path, file: &str) -> Result<HashMap<String, String>, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|err| Diagnostic::error(Stage::Config, format!("cannot read {file}: {err}")))?;
     let text = source::decode(&bytes, file, Stage::Config)?;

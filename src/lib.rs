@@ -27,4 +27,5 @@ pub mod site;
 pub mod source;
 pub mod templates;
 pub mod text;
+pub mod translate;
 pub mod yaml;

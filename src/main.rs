@@ -100,12 +100,71 @@ enum NewCommand {
 
 #[derive(Subcommand)]
 enum TranslateCommand {
+    /// Write PO files for a translator: one per page, and one of the interface strings
+    Export {
+        /// The language to translate into: one of the codes in site.yaml
+        #[arg(long, value_name = "LANG")]
+        lang: String,
+        /// The file format: po (Poedit, Weblate, Pontoon) or xliff (XLIFF 1.2, for CAT tools)
+        #[arg(long, value_enum, default_value = "po")]
+        format: ExportFormat,
+        /// The folder to write them to (each language in a folder of its own)
+        #[arg(
+            short = 'o',
+            long = "output",
+            value_name = "DIR",
+            default_value = "translations"
+        )]
+        out: PathBuf,
+        /// Only these pages, such as content/guidance/registration.md (all, when none)
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Read translated PO or XLIFF files back into the pages (nothing is written if one is wrong)
+    Import {
+        /// The PO or XLIFF files, such as translations/ar/guidance/registration.po
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Show how much of each language is translated, current, draft, reviewed or missing
+    Status {
+        /// Only this language
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Exit with 1 when any of these is found, for CI (comma-separated)
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "STATE")]
+        fail_on: Vec<FailOn>,
+    },
+    /// Record that a fluent reader checked each translation against the English as it is now
+    Review {
+        /// The translations, such as content/guidance/registration.ar.md
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// The reviewer's name, if they agree to it being published with the page
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+    },
     /// Record that each translation matches its source page as it is now (after checking it)
     MarkCurrent {
         /// The translations, such as content/guidance/registration.ar.md
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Po,
+    Xliff,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Stale,
+    Draft,
+    Missing,
 }
 
 /// Prints what an editing command did, or its errors; exit code 1 when it failed.
@@ -136,6 +195,74 @@ enum Deny {
     Warnings,
 }
 
+fn translate(root: &std::path::Path, action: TranslateCommand) -> ExitCode {
+    use safe_surgeries::translate;
+    match action {
+        TranslateCommand::MarkCurrent { files } => {
+            finish(safe_surgeries::freshness::mark_current(root, &files))
+        }
+        TranslateCommand::Export {
+            lang,
+            format,
+            out,
+            files,
+        } => finish(translate::export::run(&translate::export::Settings {
+            format: match format {
+                ExportFormat::Po => translate::export::Format::Po,
+                ExportFormat::Xliff => translate::export::Format::Xliff,
+            },
+            out: if out.is_absolute() {
+                out
+            } else {
+                root.join(out)
+            },
+            root: root.to_owned(),
+            lang,
+            files,
+        })),
+        TranslateCommand::Import { files } => finish(translate::import::run(root, &files)),
+        TranslateCommand::Review { files, by } => {
+            finish(translate::review::run(root, &files, by.as_deref()))
+        }
+        TranslateCommand::Status {
+            lang,
+            format,
+            fail_on,
+        } => {
+            let fail: Vec<translate::status::Fail> = fail_on
+                .iter()
+                .map(|f| match f {
+                    FailOn::Stale => translate::status::Fail::Stale,
+                    FailOn::Draft => translate::status::Fail::Draft,
+                    FailOn::Missing => translate::status::Fail::Missing,
+                })
+                .collect();
+            let report = translate::Project::load(root).and_then(|project| {
+                let only = match &lang {
+                    Some(code) => Some(project.target(code).map_err(|d| vec![d])?),
+                    None => None,
+                };
+                translate::status::report(&project, only)
+            });
+            match report {
+                Ok(report) => {
+                    let text = match format {
+                        Format::Text => report.text(),
+                        Format::Json => report.json(),
+                    };
+                    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+                    ExitCode::from(u8::from(report.fails(&fail)))
+                }
+                Err(diagnostics) => {
+                    let text: String = diagnostics.iter().map(ToString::to_string).collect();
+                    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
 fn parse_bleed(text: &str) -> Result<String, String> {
     safe_surgeries::config::parse_length_mm(text)
         .map(|_| text.to_owned())
@@ -154,9 +281,7 @@ fn main() -> ExitCode {
             }
             .map(|line| vec![line]),
         ),
-        Command::Translate {
-            action: TranslateCommand::MarkCurrent { files },
-        } => finish(safe_surgeries::freshness::mark_current(&cli.root, &files)),
+        Command::Translate { action } => translate(&cli.root, action),
         Command::Check {
             format,
             external,

@@ -302,7 +302,7 @@ fn yaml_text(text: &str) -> String {
 
 /// Today in UTC as YYYY-MM-DD; `SOURCE_DATE_EPOCH` (seconds), where set, stands for the clock,
 /// as in reproducible builds, so that tests can fix the day.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let seconds = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())

@@ -41,6 +41,9 @@ pub struct Site {
     /// Per page: for a translation, whether it matches its source (see [`crate::freshness`]);
     /// worked out once here, where every source is hashed once, for templates and `check`.
     pub freshness: Vec<Option<crate::freshness::State>>,
+    /// Per page: for a stale translation with a per-segment record, what changed, paragraph
+    /// by paragraph (set by the build after resolving, from `crate::translate`).
+    pub changed_parts: Vec<Option<crate::freshness::Parts>>,
     /// Translation groups: a page's key to its version in each language.
     pub groups: HashMap<String, Vec<Option<PageId>>>,
     /// Assets with their output paths.
@@ -85,6 +88,7 @@ impl Site {
 
         let mut site = Site {
             freshness: Vec::new(),
+            changed_parts: Vec::new(),
             root,
             places: vec![Place::default(); pages.len()],
             pages,

@@ -105,6 +105,12 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     #[serde(default)]
     pub translation: Option<TranslationStatus>,
+    /// In a reviewed translation: the day a fluent reader checked it against its source.
+    #[serde(default)]
+    pub reviewed: Option<Date>,
+    /// Who reviewed it, if they agree to be named (many volunteers would rather not be).
+    #[serde(default)]
+    pub reviewer: Option<String>,
     #[serde(default)]
     pub print: Option<PrintFront>,
     /// In a translation: the hash of its source when it was made or last checked (see

@@ -230,6 +230,29 @@ pub(crate) fn set_key(text: &str, key: &str, value: &str) -> Option<String> {
     Some(lines.concat())
 }
 
+/// `text` with the block `key:` holding `children` (lines without their line ends, already
+/// indented): replaced where the key is, else added at the end of the front matter.
+pub(crate) fn set_block(text: &str, key: &str, children: &[String]) -> Option<String> {
+    let (mut lines, close) = front_lines(text)?;
+    let newline = if lines[0].ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut block = format!("{key}:{newline}");
+    for child in children {
+        block.push_str(child);
+        block.push_str(newline);
+    }
+    match key_lines(&lines, 1..close, "", key) {
+        Some(range) => {
+            lines.splice(range, [block.as_str()]);
+        }
+        None => lines.insert(close, &block),
+    }
+    Some(lines.concat())
+}
+
 /// `text` without top-level `key` in its front matter (unchanged when it has none).
 pub(crate) fn remove_key(text: &str, key: &str) -> Option<String> {
     let (mut lines, close) = front_lines(text)?;
@@ -302,6 +325,44 @@ pub(crate) fn quoted(hash: &str) -> String {
 // `safe-surgeries translate mark-current`
 // ---------------------------------------------------------------------------------------------
 
+/// The files named, with a quoted pattern (`'content/patients/*.ar.md'`, which Windows shells
+/// and scripts pass as it is) standing for the files it matches, from the current folder or the
+/// site's.
+fn expand(root: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    for arg in files {
+        let text = arg.to_string_lossy();
+        if arg.exists() || !text.contains(['*', '?', '[']) {
+            out.push(arg.clone());
+            continue;
+        }
+        let mut matched: Vec<PathBuf> = Vec::new();
+        for base in [Path::new(""), root] {
+            let pattern = base.join(arg).to_string_lossy().into_owned();
+            let paths = glob::glob(&pattern).map_err(|err| {
+                Diagnostic::error(
+                    Stage::Content,
+                    format!("`{text}` is not a pattern of file names: {err}"),
+                )
+                .with_help("use * for any part of a name, as in content/patients/*.ar.md")
+            })?;
+            matched.extend(paths.flatten().filter(|p| p.is_file()));
+            if !matched.is_empty() {
+                break;
+            }
+        }
+        if matched.is_empty() {
+            return Err(
+                Diagnostic::error(Stage::Content, format!("no file matches `{text}`")).with_help(
+                    "check the folder and the language code, as in content/patients/*.ar.md",
+                ),
+            );
+        }
+        out.extend(matched);
+    }
+    Ok(out)
+}
+
 /// Records in each translation that it matches its source as it is now: writes the source's
 /// hash into its front matter (replacing the one line, or adding it), leaving every other byte
 /// as it was. Every file is checked first and none is written if any has a problem, so an
@@ -310,8 +371,8 @@ pub fn mark_current(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Vec<D
     let config = Config::load(root)?;
     let mut errors = Vec::new();
     let mut edits = Vec::new();
-    for arg in files {
-        match plan_mark(root, &config, arg) {
+    for arg in expand(root, files).map_err(|d| vec![d])? {
+        match plan_mark(root, &config, &arg) {
             Ok(edit) => edits.push(edit),
             Err(d) => errors.push(d),
         }

@@ -60,6 +60,26 @@ pub enum State {
     Unmarked,
 }
 
+/// The parts of a stale translation whose English changed after they were translated, as
+/// the per-segment record tells (see `crate::translate`): what readers are shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// How many segments the page has.
+    pub total: usize,
+    /// How many of them changed in English (those in front matter too).
+    pub changed: usize,
+    /// Those in the body, each where its block ends there, with the English as it is now.
+    pub in_body: Vec<ChangedPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedPart {
+    /// The byte in the translation's body where the block's text ends.
+    pub at: usize,
+    /// The English as it is now, as plain text.
+    pub english: String,
+}
+
 /// Every translation of the site (a page not in the default language whose default-language
 /// version exists), in page order, with its state. Drafts (`translation: draft`) are included:
 /// a draft can be out of date too.

@@ -46,6 +46,21 @@ pub struct Rendered {
     pub digest: [u8; 32],
 }
 
+/// The changed parts of page `page` to show, when `source` is the page's own text (watch mode
+/// may render a newer text, where they would sit in the wrong places).
+fn changed_parts(
+    site: &Site,
+    page: PageId,
+    source: &str,
+) -> Vec<Option<crate::freshness::ChangedPart>> {
+    match site.changed_parts.get(page) {
+        Some(Some(parts)) if site.pages[page].source == source => {
+            parts.in_body.iter().cloned().map(Some).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -72,6 +87,9 @@ struct Renderer<'s> {
     dropped_link: bool,
     /// A table with aligned columns, whose inline styles become classes.
     aligned_table: bool,
+    /// In a stale translation: the parts whose English changed, each shown once after its
+    /// block, with the English as it is now.
+    changed: Vec<Option<crate::freshness::ChangedPart>>,
 }
 
 pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
@@ -101,6 +119,7 @@ pub fn render_text<'s>(
         diagnostics: Vec::new(),
         dropped_link: false,
         aligned_table: false,
+        changed: changed_parts(site, page, source),
     };
     let body = renderer.body();
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
@@ -132,6 +151,74 @@ impl<'s> Renderer<'s> {
         let mut out = Vec::with_capacity(events.len());
         let mut iter = events.into_iter();
         while let Some((event, range)) = iter.next() {
+            // A changed part goes inside its list item, and after its paragraph, heading or
+            // table.
+            let after = matches!(
+                event,
+                Event::End(TagEnd::Paragraph | TagEnd::Table) | Event::Start(Tag::Heading { .. })
+            );
+            if matches!(event, Event::End(TagEnd::Item)) {
+                out.extend(self.changed_within(&range));
+            }
+            self.transform_one(event, range.clone(), &mut iter, &mut out);
+            if after {
+                out.extend(self.changed_within(&range));
+            }
+        }
+        out
+    }
+
+    /// The notes for the changed parts whose text ends within `range`, each once.
+    fn changed_within<'a>(&mut self, range: &Range<usize>) -> Vec<Event<'a>> {
+        let lang = self.site.pages[self.page].lang;
+        let default = self.site.config.language(self.site.config.default_language);
+        let since = match self.site.freshness.get(self.page) {
+            Some(Some(crate::freshness::State::Stale {
+                source_changed: Some(day),
+            })) => Some(day.clone()),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for slot in &mut self.changed {
+            let Some(part) = slot.take_if(|p| range.start <= p.at && p.at <= range.end) else {
+                continue;
+            };
+            let note = match &since {
+                Some(day) => self
+                    .site
+                    .strings
+                    .get(lang, "changed_part")
+                    .text()
+                    .replace("{date}", day),
+                None => self
+                    .site
+                    .strings
+                    .get(lang, "changed_part_undated")
+                    .text()
+                    .to_owned(),
+            };
+            out.push(Event::Html(
+                format!(
+                    "<aside class=\"changed-part\" role=\"note\">\n<p class=\"changed-part-note\">{}</p>\n<p class=\"changed-part-english\" lang=\"{}\" dir=\"{}\">{}</p>\n</aside>\n",
+                    escape_html(&note),
+                    default.code,
+                    default.dir.as_str(),
+                    escape_html(&part.english)
+                )
+                .into(),
+            ));
+        }
+        out
+    }
+
+    fn transform_one<'a>(
+        &mut self,
+        event: Event<'a>,
+        range: Range<usize>,
+        iter: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+        out: &mut Vec<Event<'a>>,
+    ) {
+        {
             match event {
                 Event::Start(Tag::Heading {
                     level,
@@ -183,7 +270,6 @@ impl<'s> Renderer<'s> {
                 other => out.extend(self.inline(other, range)),
             }
         }
-        out
     }
 
     /// Everything but headings and alerts: links, images and raw HTML.

@@ -3,6 +3,7 @@
 
 pub mod feeds;
 pub mod practices;
+pub mod translations;
 
 use std::collections::HashMap;
 

@@ -94,6 +94,8 @@ struct PageFields<'a> {
     extra: &'a serde_yaml::Value,
     draft: bool,
     translation: Option<TranslationStatus>,
+    /// For a reviewed translation, the day it was checked (`translate review`).
+    reviewed: Option<&'a str>,
     content: &'a str,
     toc: &'a [TocEntry],
     lang: &'a str,
@@ -116,6 +118,10 @@ struct PageFields<'a> {
 struct Stale<'a> {
     /// The day the source changed (`YYYY-MM-DD`), or none when its dates do not tell.
     since: Option<String>,
+    /// How many of the page's parts changed in English, and how many it has, where its
+    /// per-segment record tells (each changed paragraph is then shown with its English).
+    changed: Option<usize>,
+    total: Option<usize>,
     url: String,
     lang: &'a str,
     dir: &'a str,
@@ -469,6 +475,7 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
         extra: &page.front.extra,
         draft: page.front.draft,
         translation: page.front.translation,
+        reviewed: page.front.reviewed.as_ref().map(|d| d.as_str()),
         content: &rendered.html,
         toc: &rendered.toc,
         lang: &language.code,
@@ -493,8 +500,11 @@ fn stale(site: &Site, id: PageId) -> Option<Stale<'_>> {
     };
     let source = &site.pages[freshness.source];
     let language = site.config.language(source.lang);
+    let parts = site.changed_parts.get(id).and_then(Option::as_ref);
     Some(Stale {
         since: source_changed,
+        changed: parts.map(|p| p.changed),
+        total: parts.map(|p| p.total),
         url: site.url(freshness.source),
         lang: &language.code,
         dir: language.dir.as_str(),

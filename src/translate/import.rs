@@ -1,0 +1,420 @@
+//! `translate import`: PO files back into translated pages and their records.
+//!
+//! Everything is worked out before anything is written: one segment that lost a link, a
+//! PO file for a page that is not there, and no file changes at all.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::record::{self, Made, Record};
+use super::{Project, aligned, interface, po, protected, segmented, write};
+use crate::content::front_matter::TranslationStatus;
+use crate::diagnostics::{Diagnostic, Stage};
+
+/// The share of a page, in per cent, that must be translated before a new translation of it
+/// is written.
+const NEW_PAGE_SHARE: usize = 80;
+
+/// A file to write, worked out.
+pub(super) struct Planned {
+    pub path: PathBuf,
+    pub shown: String,
+    pub text: String,
+}
+
+pub fn run(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let project = Project::load(root)?;
+    let mut planned = Vec::new();
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        match plan(&project, file) {
+            Ok((files, said)) => {
+                planned.extend(files);
+                lines.extend(said);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.push(
+            Diagnostic::error(
+                Stage::Translate,
+                "nothing was imported, because of the problems above",
+            )
+            .with_help(
+                "fix them in the PO file (or leave that file out) and run the command again",
+            ),
+        );
+        return Err(errors);
+    }
+    for file in &planned {
+        let rel = file.path.strip_prefix(root).unwrap_or(&file.path);
+        if let Err(err) =
+            crate::output::replace_file(root, &rel.to_string_lossy(), file.text.as_bytes())
+        {
+            errors.push(
+                Diagnostic::error(Stage::Output, format!("cannot write {}: {err}", file.shown))
+                    .with_help("check that the file is not read-only or open in another program"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(lines)
+    } else {
+        Err(errors)
+    }
+}
+
+fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), Vec<Diagnostic>> {
+    let shown = file.display().to_string();
+    let one = |d: Diagnostic| vec![d];
+    // A path from the current folder, else from the site's.
+    let file = if file.exists() || file.is_absolute() {
+        file.to_owned()
+    } else {
+        project.root.join(file)
+    };
+    let text = std::fs::read_to_string(&file).map_err(|err| {
+        one(
+            Diagnostic::error(Stage::Translate, format!("cannot read {shown}: {err}"))
+                .with_help("give the path of a PO file that `translate export` wrote"),
+        )
+    })?;
+    let xliff = file.extension().is_some_and(|e| e == "xlf" || e == "xliff");
+    let read = if xliff {
+        super::xliff::read(&shown, &text)
+    } else {
+        po::read(&shown, &text)
+    }
+    .map_err(one)?;
+    let header_error = |what: &str| {
+        one(Diagnostic::error(
+            Stage::Translate,
+            format!("{shown} does not say {what}: its header has no `{}` line", if what == "which page it holds" { po::PAGE_FIELD } else { "Language" }),
+        )
+        .at(&shown, Some(&text), 1, 1)
+        .with_help("import the PO file `translate export` wrote, translated; its header names the page and the language"))
+    };
+    // Tools that convert the file (to XLIFF and back) may drop the header's own fields:
+    // the path `translate export` gave it, `<lang>/<page>.po`, says the same.
+    let from_path = from_path(project, &file);
+    let Some(code) = read
+        .language
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| from_path.clone().map(|(c, _)| c))
+    else {
+        return Err(header_error("its language"));
+    };
+    let Some(page_key) = read
+        .page
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .or_else(|| from_path.map(|(_, k)| k))
+    else {
+        return Err(header_error("which page it holds"));
+    };
+    let lang = project
+        .target(&code)
+        .map_err(|d| one(d.at(&shown, Some(&text), 1, 1)))?;
+    if page_key == po::INTERFACE {
+        return interface::plan_import(project, lang, &shown, &text, &read);
+    }
+    let Some(source) = project.version(&page_key, project.config.default_language) else {
+        return Err(one(Diagnostic::error(
+            Stage::Translate,
+            format!("{shown} is for the page {page_key}, which this site no longer has"),
+        )
+        .at(&shown, Some(&text), 1, 1)
+        .with_help(
+            "if the page was renamed, export it again and copy the translations across",
+        )));
+    };
+    let english = segmented(source);
+    let language = project.config.language(lang);
+    let existing_page = project.version(&page_key, lang);
+    let existing = existing_page
+        .map(|t| aligned(&english, &segmented(t)))
+        .unwrap_or_default();
+    let record_path = record::path(&page_key, &language.code);
+    let old_record = record::load(&project.root, &record_path)
+        .map_err(one)?
+        .unwrap_or_default();
+    let old_made = old_record.english_of();
+    let by_id: HashMap<&str, &super::segments::Segment> = english
+        .segments
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut translated: HashMap<String, String> = HashMap::new();
+    let mut made: HashMap<String, String> = HashMap::new();
+    let mut dropped = Vec::new();
+    let mut fuzzy = 0;
+    // Entries without a context (translate-toolkit's XLIFF round trip drops `msgctxt`) are
+    // matched by their English, each English segment once, in order.
+    let mut unclaimed: Vec<&super::segments::Segment> = english.segments.iter().collect();
+    for entry in &read.entries {
+        let found = if entry.id.is_empty() {
+            unclaimed
+                .iter()
+                .position(|s| s.text == entry.english)
+                .map(|i| unclaimed.remove(i))
+        } else {
+            by_id.get(entry.id.as_str()).copied()
+        };
+        let Some(segment) = found else {
+            if !entry.translation.trim().is_empty() {
+                let name = if entry.id.is_empty() {
+                    &entry.english
+                } else {
+                    &entry.id
+                };
+                dropped.push(format!("line {}: {name}", entry.line));
+            }
+            continue;
+        };
+        unclaimed.retain(|s| s.id != segment.id);
+        let translation = entry.translation.trim();
+        if translation.is_empty() {
+            continue;
+        }
+        let heading = segment.kind == super::segments::Kind::Heading;
+        let (lost, added) = protected::compare(&segment.text, translation, heading);
+        if !lost.is_empty() || !added.is_empty() {
+            errors.push(damage(
+                &shown,
+                &text,
+                entry.line,
+                &segment.id,
+                &lost,
+                &added,
+                entry.english != segment.text,
+            ));
+            continue;
+        }
+        translated.insert(segment.id.clone(), translation.to_owned());
+        let from = if entry.fuzzy {
+            fuzzy += 1;
+            entry
+                .previous
+                .clone()
+                .or_else(|| old_made.get(segment.id.as_str()).map(|s| (*s).to_owned()))
+                .unwrap_or_default()
+        } else {
+            entry.english.clone()
+        };
+        made.insert(segment.id.clone(), from);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // A page is published in a language once most of it is translated, as po4a does: less,
+    // and readers would get an English page labelled as theirs.
+    if existing_page.is_none() && translated.len() * 100 < english.segments.len() * NEW_PAGE_SHARE {
+        return Ok((
+            Vec::new(),
+            vec![format!(
+                "{shown}: no translation written yet: {} of {} segments are translated, and a new translation is written once {NEW_PAGE_SHARE}% of it is; the translations stay in the PO file",
+                translated.len(),
+                english.segments.len()
+            )],
+        ));
+    }
+
+    // Segments the PO file left empty keep the translation the page has.
+    let mut texts = HashMap::new();
+    let mut record = Record::default();
+    let mut untranslated = 0;
+    for segment in &english.segments {
+        let (text, from) = match translated.get(&segment.id) {
+            Some(t) => (t.clone(), made.get(&segment.id).cloned()),
+            None => match existing.get(&segment.id) {
+                Some(t) => (
+                    t.clone(),
+                    old_made.get(segment.id.as_str()).map(|s| (*s).to_owned()),
+                ),
+                None => {
+                    untranslated += 1;
+                    (segment.text.clone(), None)
+                }
+            },
+        };
+        if let Some(from) = from {
+            record.segments.push(Made {
+                id: segment.id.clone(),
+                english: from,
+            });
+        }
+        texts.insert(segment.id.clone(), text);
+    }
+    if let Some(page) = existing_page {
+        lost_text(page, &existing).map_err(one)?;
+    }
+    let by_text: HashMap<&str, &str> = english
+        .segments
+        .iter()
+        .map(|s| (s.id.as_str(), s.text.as_str()))
+        .collect();
+    let current = record
+        .segments
+        .iter()
+        .filter(|m| by_text.get(m.id.as_str()) == Some(&m.english.as_str()))
+        .count();
+    let all_current = current == english.segments.len();
+    let unchanged = english
+        .segments
+        .iter()
+        .all(|s| existing.get(&s.id) == texts.get(&s.id));
+    let keep_reviewed = unchanged
+        && existing_page.is_some_and(|p| p.front.translation == Some(TranslationStatus::Reviewed));
+
+    let target_file = match existing_page {
+        Some(p) => p.file.clone(),
+        None => {
+            let stem = source.file.strip_suffix(".md").unwrap_or(&source.file);
+            let stem = stem.strip_suffix(".en").unwrap_or(stem);
+            format!("{stem}.{}.md", language.code)
+        }
+    };
+    let written = write::Written {
+        source,
+        segmented: &english,
+        texts: &texts,
+        existing: existing_page.map(|p| p.source.as_str()),
+        existing_front: existing_page.map(|p| &p.front),
+        source_hash: all_current.then(|| crate::freshness::hash(&source.front, source.body())),
+        keep_reviewed,
+    };
+    let page_text = write::page(&written).ok_or_else(|| {
+        one(Diagnostic::error(
+            Stage::Translate,
+            format!("could not write {target_file}: its front matter could not be read"),
+        ))
+    })?;
+    crate::freshness::verify(&page_text, &target_file, |_| true).map_err(one)?;
+
+    let mut said = vec![format!(
+        "imported {shown} into {target_file}: {} segments, {current} current, {fuzzy} still marked fuzzy, {untranslated} not translated (the English is shown){}",
+        english.segments.len(),
+        if all_current {
+            "; the page is marked current"
+        } else {
+            ""
+        }
+    )];
+    if !dropped.is_empty() {
+        said.push(format!(
+            "warning: {} translations in {shown} are for text the English page no longer has, and were not imported: {}",
+            dropped.len(),
+            dropped.join(", ")
+        ));
+    }
+    let planned = vec![
+        Planned {
+            path: project.root.join(&target_file),
+            shown: target_file.clone(),
+            text: page_text,
+        },
+        Planned {
+            path: project.root.join(&record_path),
+            shown: record_path.display().to_string(),
+            text: record::to_text(&record, &target_file),
+        },
+    ];
+    Ok((planned, said))
+}
+
+/// A translation that changed a link, code or id: the entry's line, and what to do.
+fn damage(
+    shown: &str,
+    text: &str,
+    line: usize,
+    id: &str,
+    lost: &[protected::Part],
+    added: &[protected::Part],
+    english_changed: bool,
+) -> Diagnostic {
+    let list = |parts: &[protected::Part]| {
+        parts
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut what = Vec::new();
+    if !lost.is_empty() {
+        what.push(format!("it is missing {}", list(lost)));
+    }
+    if !added.is_empty() {
+        what.push(format!("it has {} that the English does not", list(added)));
+    }
+    let help = if english_changed {
+        "the English of this segment changed after the file was exported: export the page again and translate this segment from the new English"
+    } else {
+        "copy links' targets (the part in round brackets), `code` and HTML tags from the English exactly; only the words around them are translated"
+    };
+    Diagnostic::error(
+        Stage::Translate,
+        format!(
+            "the translation of `{id}` does not keep what must stay as it is: {}",
+            what.join("; ")
+        ),
+    )
+    .at(shown, Some(text), line, 1)
+    .with_help(help)
+}
+
+/// Refuses an import that would leave out text the translation has: a page translated by
+/// hand with paragraphs of its own, or laid out differently from the English, has text that
+/// no English segment was matched with (`matched`).
+fn lost_text(
+    page: &crate::content::Page,
+    matched: &HashMap<String, String>,
+) -> Result<(), Diagnostic> {
+    let kept: std::collections::HashSet<&str> = matched.values().map(String::as_str).collect();
+    let lost: Vec<super::segments::Segment> = segmented(page)
+        .segments
+        .into_iter()
+        .filter(|s| !kept.contains(s.text.as_str()))
+        .collect();
+    let Some(first) = lost.first() else {
+        return Ok(());
+    };
+    Err(Diagnostic::error(
+        Stage::Translate,
+        format!(
+            "importing would replace {} of the paragraphs and headings {} has now, which do not match the English page one to one (the first is line {})",
+            lost.len(),
+            page.file,
+            first.line
+        ),
+    )
+    .at(&page.file, Some(&page.source), first.line, 1)
+    .with_help(
+        "put those translations into the PO file, each beside its English (`translate export` fills in the ones it can match), and import again; if the PO file already has the whole page, delete the old translation first",
+    ))
+}
+
+/// The language and page a PO file's path names, as `translate export` writes them:
+/// `…/<lang>/<folders>/<page>.po` (`interface.po` for the interface strings).
+fn from_path(project: &Project, file: &Path) -> Option<(String, String)> {
+    let parts: Vec<String> = file
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let at = parts
+        .iter()
+        .rposition(|p| project.config.find_language(p).is_some())?;
+    let rest = parts.get(at + 1..)?.join("/");
+    let stem = rest.strip_suffix(".po")?;
+    let key = if stem == "interface" {
+        po::INTERFACE.to_owned()
+    } else {
+        format!("{stem}.md")
+    };
+    Some((parts[at].clone(), key))
+}
