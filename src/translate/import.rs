@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::record::{self, Made, Record};
+use super::segments::{Kind, Segment, Segmented};
 use super::{Project, aligned, interface, po, protected, segmented, write};
 use crate::content::front_matter::TranslationStatus;
 use crate::diagnostics::{Diagnostic, Stage};
@@ -66,7 +67,34 @@ pub fn run(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Vec<Diagnostic
     }
 }
 
+/// A file from a translator, read: its text, its entries, the language and the page.
+struct Exchange {
+    shown: String,
+    text: String,
+    read: po::Read,
+    lang: crate::config::LangId,
+    page_key: String,
+}
+
 fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), Vec<Diagnostic>> {
+    let exchange = read_exchange(project, file)?;
+    if exchange.page_key == po::INTERFACE {
+        let Exchange {
+            shown,
+            text,
+            read,
+            lang,
+            ..
+        } = &exchange;
+        return interface::plan_import(project, *lang, shown, text, read);
+    }
+    plan_page(project, &exchange)
+}
+
+/// Reads a PO or XLIFF file, and which language and page it is for: from its header, else
+/// from the path `translate export` gave it (tools that convert a file, to XLIFF and back, may
+/// drop the header's own fields).
+fn read_exchange(project: &Project, file: &Path) -> Result<Exchange, Vec<Diagnostic>> {
     let shown = file.display().to_string();
     let one = |d: Diagnostic| vec![d];
     // A path from the current folder, else from the site's.
@@ -88,75 +116,62 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
         po::read(&shown, &text)
     }
     .map_err(one)?;
-    let header_error = |what: &str| {
+    let header_error = |what: &str, field: &str| {
         one(Diagnostic::error(
             Stage::Translate,
-            format!("{shown} does not say {what}: its header has no `{}` line", if what == "which page it holds" { po::PAGE_FIELD } else { "Language" }),
+            format!("{shown} does not say {what}: its header has no `{field}` line"),
         )
         .at(&shown, Some(&text), 1, 1)
-        .with_help("import the PO file `translate export` wrote, translated; its header names the page and the language"))
+        .with_help("import the file `translate export` wrote, translated; its header names the page and the language"))
     };
-    // Tools that convert the file (to XLIFF and back) may drop the header's own fields:
-    // the path `translate export` gave it, `<lang>/<page>.po`, says the same.
     let from_path = from_path(project, &file);
-    let Some(code) = read
-        .language
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .or_else(|| from_path.clone().map(|(c, _)| c))
-    else {
-        return Err(header_error("its language"));
+    let given = |v: &Option<String>| v.clone().filter(|c| !c.trim().is_empty());
+    let Some(code) = given(&read.language).or_else(|| from_path.clone().map(|(c, _)| c)) else {
+        return Err(header_error("its language", "Language"));
     };
-    let Some(page_key) = read
-        .page
-        .clone()
-        .filter(|p| !p.trim().is_empty())
-        .or_else(|| from_path.map(|(_, k)| k))
-    else {
-        return Err(header_error("which page it holds"));
+    let Some(page_key) = given(&read.page).or_else(|| from_path.map(|(_, k)| k)) else {
+        return Err(header_error("which page it holds", po::PAGE_FIELD));
     };
     let lang = project
         .target(&code)
         .map_err(|d| one(d.at(&shown, Some(&text), 1, 1)))?;
-    if page_key == po::INTERFACE {
-        return interface::plan_import(project, lang, &shown, &text, &read);
-    }
-    let Some(source) = project.version(&page_key, project.config.default_language) else {
-        return Err(one(Diagnostic::error(
-            Stage::Translate,
-            format!("{shown} is for the page {page_key}, which this site no longer has"),
-        )
-        .at(&shown, Some(&text), 1, 1)
-        .with_help(
-            "if the page was renamed, export it again and copy the translations across",
-        )));
-    };
-    let english = segmented(source);
-    let language = project.config.language(lang);
-    let existing_page = project.version(&page_key, lang);
-    let existing = existing_page
-        .map(|t| aligned(&english, &segmented(t)))
-        .unwrap_or_default();
-    let record_path = record::path(&page_key, &language.code);
-    let old_record = record::load(&project.root, &record_path)
-        .map_err(one)?
-        .unwrap_or_default();
-    let old_made = old_record.english_of();
-    let by_id: HashMap<&str, &super::segments::Segment> = english
+    Ok(Exchange {
+        shown,
+        text,
+        read,
+        lang,
+        page_key,
+    })
+}
+
+/// The translations of a file, checked, by English segment id.
+#[derive(Default)]
+struct Matched {
+    translated: HashMap<String, String>,
+    /// The English each translated segment was made from.
+    made: HashMap<String, String>,
+    /// Entries for text the English page no longer has.
+    dropped: Vec<String>,
+    fuzzy: usize,
+}
+
+/// Finds each entry's segment, by id, or (for entries without a context: translate-toolkit's
+/// XLIFF round trip drops `msgctxt`) by its English, each segment once, in order; and checks
+/// that each translation kept what must stay as it is.
+fn match_entries(
+    exchange: &Exchange,
+    english: &Segmented,
+    old_made: &HashMap<&str, &str>,
+) -> Result<Matched, Vec<Diagnostic>> {
+    let by_id: HashMap<&str, &Segment> = english
         .segments
         .iter()
         .map(|s| (s.id.as_str(), s))
         .collect();
-
+    let mut unclaimed: Vec<&Segment> = english.segments.iter().collect();
+    let mut matched = Matched::default();
     let mut errors = Vec::new();
-    let mut translated: HashMap<String, String> = HashMap::new();
-    let mut made: HashMap<String, String> = HashMap::new();
-    let mut dropped = Vec::new();
-    let mut fuzzy = 0;
-    // Entries without a context (translate-toolkit's XLIFF round trip drops `msgctxt`) are
-    // matched by their English, each English segment once, in order.
-    let mut unclaimed: Vec<&super::segments::Segment> = english.segments.iter().collect();
-    for entry in &read.entries {
+    for entry in &exchange.read.entries {
         let found = if entry.id.is_empty() {
             unclaimed
                 .iter()
@@ -172,7 +187,7 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
                 } else {
                     &entry.id
                 };
-                dropped.push(format!("line {}: {name}", entry.line));
+                matched.dropped.push(format!("line {}: {name}", entry.line));
             }
             continue;
         };
@@ -181,23 +196,19 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
         if translation.is_empty() {
             continue;
         }
-        let heading = segment.kind == super::segments::Kind::Heading;
+        let heading = segment.kind == Kind::Heading;
         let (lost, added) = protected::compare(&segment.text, translation, heading);
         if !lost.is_empty() || !added.is_empty() {
-            errors.push(damage(
-                &shown,
-                &text,
-                entry.line,
-                &segment.id,
-                &lost,
-                &added,
-                entry.english != segment.text,
-            ));
+            let changed = entry.english != segment.text;
+            let at = (exchange.shown.as_str(), exchange.text.as_str(), entry.line);
+            errors.push(damage(at, &segment.id, &lost, &added, changed));
             continue;
         }
-        translated.insert(segment.id.clone(), translation.to_owned());
+        matched
+            .translated
+            .insert(segment.id.clone(), translation.to_owned());
         let from = if entry.fuzzy {
-            fuzzy += 1;
+            matched.fuzzy += 1;
             entry
                 .previous
                 .clone()
@@ -206,32 +217,29 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
         } else {
             entry.english.clone()
         };
-        made.insert(segment.id.clone(), from);
+        matched.made.insert(segment.id.clone(), from);
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(matched)
+    } else {
+        Err(errors)
     }
+}
 
-    // A page is published in a language once most of it is translated, as po4a does: less,
-    // and readers would get an English page labelled as theirs.
-    if existing_page.is_none() && translated.len() * 100 < english.segments.len() * NEW_PAGE_SHARE {
-        return Ok((
-            Vec::new(),
-            vec![format!(
-                "{shown}: no translation written yet: {} of {} segments are translated, and a new translation is written once {NEW_PAGE_SHARE}% of it is; the translations stay in the PO file",
-                translated.len(),
-                english.segments.len()
-            )],
-        ));
-    }
-
-    // Segments the PO file left empty keep the translation the page has.
+/// Every segment's text for the page (its new translation, else the one it has, else the
+/// English) and the record of what each was translated from; with how many are untranslated.
+fn compose(
+    english: &Segmented,
+    matched: &Matched,
+    existing: &HashMap<String, String>,
+    old_made: &HashMap<&str, &str>,
+) -> (HashMap<String, String>, Record, usize) {
     let mut texts = HashMap::new();
     let mut record = Record::default();
     let mut untranslated = 0;
     for segment in &english.segments {
-        let (text, from) = match translated.get(&segment.id) {
-            Some(t) => (t.clone(), made.get(&segment.id).cloned()),
+        let (text, from) = match matched.translated.get(&segment.id) {
+            Some(t) => (t.clone(), matched.made.get(&segment.id).cloned()),
             None => match existing.get(&segment.id) {
                 Some(t) => (
                     t.clone(),
@@ -251,10 +259,62 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
         }
         texts.insert(segment.id.clone(), text);
     }
+    (texts, record, untranslated)
+}
+
+/// The translated page and its record, worked out from a translator's file.
+fn plan_page(
+    project: &Project,
+    exchange: &Exchange,
+) -> Result<(Vec<Planned>, Vec<String>), Vec<Diagnostic>> {
+    let one = |d: Diagnostic| vec![d];
+    let Exchange {
+        shown,
+        text,
+        lang,
+        page_key,
+        ..
+    } = exchange;
+    let Some(source) = project.version(page_key, project.config.default_language) else {
+        return Err(one(Diagnostic::error(
+            Stage::Translate,
+            format!("{shown} is for the page {page_key}, which this site no longer has"),
+        )
+        .at(shown, Some(text), 1, 1)
+        .with_help(
+            "if the page was renamed, export it again and copy the translations across",
+        )));
+    };
+    let english = segmented(source);
+    let language = project.config.language(*lang);
+    let existing_page = project.version(page_key, *lang);
+    let existing = existing_page
+        .map(|t| aligned(&english, &segmented(t)))
+        .unwrap_or_default();
+    let record_path = record::path(page_key, &language.code);
+    let old_record = record::load(&project.root, &record_path)
+        .map_err(one)?
+        .unwrap_or_default();
+    let old_made = old_record.english_of();
+    let matched = match_entries(exchange, &english, &old_made)?;
+
+    // A page is published in a language once most of it is translated, as po4a does: less,
+    // and readers would get an English page labelled as theirs.
+    let total = english.segments.len();
+    if existing_page.is_none() && matched.translated.len() * 100 < total * NEW_PAGE_SHARE {
+        return Ok((
+            Vec::new(),
+            vec![format!(
+                "{shown}: no translation written yet: {} of {total} segments are translated, and a new translation is written once {NEW_PAGE_SHARE}% of it is; the translations stay in the PO file",
+                matched.translated.len(),
+            )],
+        ));
+    }
+    let (texts, record, untranslated) = compose(&english, &matched, &existing, &old_made);
     if let Some(page) = existing_page {
         lost_text(page, &existing).map_err(one)?;
     }
-    let by_text: HashMap<&str, &str> = english
+    let now: HashMap<&str, &str> = english
         .segments
         .iter()
         .map(|s| (s.id.as_str(), s.text.as_str()))
@@ -262,9 +322,9 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
     let current = record
         .segments
         .iter()
-        .filter(|m| by_text.get(m.id.as_str()) == Some(&m.english.as_str()))
+        .filter(|m| now.get(m.id.as_str()) == Some(&m.english.as_str()))
         .count();
-    let all_current = current == english.segments.len();
+    let all_current = current == total;
     let unchanged = english
         .segments
         .iter()
@@ -272,14 +332,7 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
     let keep_reviewed = unchanged
         && existing_page.is_some_and(|p| p.front.translation == Some(TranslationStatus::Reviewed));
 
-    let target_file = match existing_page {
-        Some(p) => p.file.clone(),
-        None => {
-            let stem = source.file.strip_suffix(".md").unwrap_or(&source.file);
-            let stem = stem.strip_suffix(".en").unwrap_or(stem);
-            format!("{stem}.{}.md", language.code)
-        }
-    };
+    let target_file = target_file(source, existing_page, &language.code);
     let written = write::Written {
         source,
         segmented: &english,
@@ -297,22 +350,12 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
     })?;
     crate::freshness::verify(&page_text, &target_file, |_| true).map_err(one)?;
 
-    let mut said = vec![format!(
-        "imported {shown} into {target_file}: {} segments, {current} current, {fuzzy} still marked fuzzy, {untranslated} not translated (the English is shown){}",
-        english.segments.len(),
-        if all_current {
-            "; the page is marked current"
-        } else {
-            ""
-        }
-    )];
-    if !dropped.is_empty() {
-        said.push(format!(
-            "warning: {} translations in {shown} are for text the English page no longer has, and were not imported: {}",
-            dropped.len(),
-            dropped.join(", ")
-        ));
-    }
+    let said = summary(
+        exchange,
+        &target_file,
+        &matched,
+        (total, current, untranslated),
+    );
     let planned = vec![
         Planned {
             path: project.root.join(&target_file),
@@ -328,11 +371,53 @@ fn plan(project: &Project, file: &Path) -> Result<(Vec<Planned>, Vec<String>), V
     Ok((planned, said))
 }
 
+/// The translation's file: the one the page has, else the English file's name with the
+/// language's code.
+fn target_file(
+    source: &crate::content::Page,
+    existing: Option<&crate::content::Page>,
+    code: &str,
+) -> String {
+    match existing {
+        Some(p) => p.file.clone(),
+        None => {
+            let stem = source.file.strip_suffix(".md").unwrap_or(&source.file);
+            let stem = stem.strip_suffix(".en").unwrap_or(stem);
+            format!("{stem}.{code}.md")
+        }
+    }
+}
+
+/// What an import says it did: a line per file, and one for entries it could not place.
+fn summary(
+    exchange: &Exchange,
+    target_file: &str,
+    matched: &Matched,
+    (total, current, untranslated): (usize, usize, usize),
+) -> Vec<String> {
+    let shown = &exchange.shown;
+    let mut said = vec![format!(
+        "imported {shown} into {target_file}: {total} segments, {current} current, {} still marked fuzzy, {untranslated} not translated (the English is shown){}",
+        matched.fuzzy,
+        if current == total {
+            "; the page is marked current"
+        } else {
+            ""
+        }
+    )];
+    if !matched.dropped.is_empty() {
+        said.push(format!(
+            "warning: {} translations in {shown} are for text the English page no longer has, and were not imported: {}",
+            matched.dropped.len(),
+            matched.dropped.join(", ")
+        ));
+    }
+    said
+}
+
 /// A translation that changed a link, code or id: the entry's line, and what to do.
 fn damage(
-    shown: &str,
-    text: &str,
-    line: usize,
+    (shown, text, line): (&str, &str, usize),
     id: &str,
     lost: &[protected::Part],
     added: &[protected::Part],
