@@ -371,6 +371,30 @@ fn interface_strings_round_trip() {
 }
 
 #[test]
+fn a_hand_made_translation_is_never_replaced_by_an_import() {
+    let site = site();
+    // Laid out differently from the English: one paragraph of its own.
+    site.write(
+        AR,
+        "---\ntitle: تسجيل المرضى\ntranslation: draft\n---\n\nفقرة كتبها مترجم بنفسه.\n",
+    );
+    translate(&site, &["export", "--lang", "ar", EN]).assert_ok();
+    // Sent back as it was, it is skipped, and the other files still import.
+    let skipped = translate(&site, &["import", PO]);
+    skipped.assert_ok();
+    assert!(skipped.stdout.contains("nothing imported"), "{skipped}");
+    let before = site.read(AR);
+    // With a translation changed, it is refused, naming the paragraph it would lose.
+    if have_polib() {
+        fill(&site, PO, &[("forms/h", "الاستمارات")]);
+        let refused = translate(&site, &["import", PO]);
+        refused.assert_code(1);
+        refused.assert_location(AR, 6);
+        assert_eq!(site.read(AR), before);
+    }
+}
+
+#[test]
 fn a_review_survives_only_an_import_that_changed_nothing() {
     if !have_polib() {
         return;

@@ -311,8 +311,25 @@ fn plan_page(
         ));
     }
     let (texts, record, untranslated) = compose(&english, &matched, &existing, &old_made);
-    if let Some(page) = existing_page {
-        lost_text(page, &existing).map_err(one)?;
+    if let Some(page) = existing_page
+        && let Err(lost) = lost_text(page, &existing)
+    {
+        // A file that changes nothing is no reason to fail the others with it: exported from a
+        // hand-made translation and sent back as it was, it is skipped, and said so.
+        let changes_nothing = matched
+            .translated
+            .iter()
+            .all(|(id, t)| existing.get(id) == Some(t));
+        if !changes_nothing {
+            return Err(one(lost));
+        }
+        return Ok((
+            Vec::new(),
+            vec![format!(
+                "{shown}: nothing imported: it changes no translation of {}, whose paragraphs do not match the English page one to one",
+                page.file
+            )],
+        ));
     }
     let now: HashMap<&str, &str> = english
         .segments

@@ -225,7 +225,8 @@ pub fn aligned(english: &Segmented, translation: &Segmented) -> HashMap<String, 
 
 /// The translation's segment for each English segment, by the English segment's id: block by
 /// block when both have the same blocks in the same order (a hand-made translation's heading
-/// ids may differ, so its own ids are not trusted then), else by id where the kinds agree.
+/// ids may differ, so its own ids are not trusted then), else by id where the kinds and the
+/// protected parts agree.
 pub fn aligned_segments<'a, 'e>(
     english: &'e Segmented,
     translation: &'a Segmented,
@@ -248,8 +249,13 @@ pub fn aligned_segments<'a, 'e>(
         .segments
         .iter()
         .filter_map(|e| {
+            // Matched by place alone, a block must at least keep the English's links and
+            // code to count as its translation.
             let t = theirs.get(e.id.as_str())?;
-            (t.kind == e.kind).then_some((e.id.as_str(), *t))
+            let heading = e.kind == segments::Kind::Heading;
+            let same = t.kind == e.kind
+                && protected::parts(&e.text, heading) == protected::parts(&t.text, heading);
+            same.then_some((e.id.as_str(), *t))
         })
         .collect()
 }
