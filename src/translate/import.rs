@@ -350,10 +350,14 @@ fn plan_page(
         && existing_page.is_some_and(|p| p.front.translation == Some(TranslationStatus::Reviewed));
 
     let target_file = target_file(source, existing_page, &language.code);
+    let kept = existing_page
+        .map(|page| kept_as_written(&english, page, &texts))
+        .unwrap_or_default();
     let written = write::Written {
         source,
         segmented: &english,
         texts: &texts,
+        kept: &kept,
         existing: existing_page.map(|p| p.source.as_str()),
         existing_front: existing_page.map(|p| &p.front),
         source_hash: all_current.then(|| crate::freshness::hash(&source.front, source.body())),
@@ -386,6 +390,49 @@ fn plan_page(
         },
     ];
     Ok((planned, said))
+}
+
+/// The blocks of the translation whose text stays as it was, as written there (its line
+/// breaks kept), by English segment id: only where the translation has the English's blocks and
+/// a block continues its lines the same way, so an import that changes one paragraph changes
+/// only its lines.
+fn kept_as_written(
+    english: &Segmented,
+    page: &crate::content::Page,
+    texts: &HashMap<String, String>,
+) -> HashMap<String, String> {
+    use super::segments::Place;
+    let theirs = segmented(page);
+    let same_blocks = english.segments.len() == theirs.segments.len()
+        && english
+            .segments
+            .iter()
+            .zip(&theirs.segments)
+            .all(|(e, t)| e.kind == t.kind);
+    if !same_blocks {
+        return HashMap::new();
+    }
+    english
+        .segments
+        .iter()
+        .zip(&theirs.segments)
+        .filter_map(|(e, t)| {
+            let (
+                Place::Body { prefix: ep, .. },
+                Place::Body {
+                    range, prefix: tp, ..
+                },
+            ) = (&e.place, &t.place)
+            else {
+                return None;
+            };
+            let unchanged = texts.get(&e.id) == Some(&t.text);
+            if !unchanged || ep != tp {
+                return None;
+            }
+            Some((e.id.clone(), page.body().get(range.clone())?.to_owned()))
+        })
+        .collect()
 }
 
 /// The translation's file: the one the page has, else the English file's name with the

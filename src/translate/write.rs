@@ -15,6 +15,9 @@ pub struct Written<'a> {
     pub segmented: &'a Segmented,
     /// The text of every segment, by id: its translation, or its English when it has none.
     pub texts: &'a HashMap<String, String>,
+    /// Segments whose text stays as the translation has it, as written there (line breaks
+    /// and all), by id.
+    pub kept: &'a HashMap<String, String>,
     /// The translation's file as it is, if it exists, and its front matter.
     pub existing: Option<&'a str>,
     pub existing_front: Option<&'a crate::content::FrontMatter>,
@@ -27,7 +30,7 @@ pub struct Written<'a> {
 /// The whole file.
 pub fn page(w: &Written) -> Option<String> {
     let front = front(w)?;
-    let body = body(w.source.body(), w.segmented, w.texts);
+    let body = body(w.source.body(), w.segmented, w.texts, w.kept);
     Some(format!("{front}\n{}", body.trim_start_matches('\n')))
 }
 
@@ -136,7 +139,12 @@ fn new_front(source: &Page) -> String {
 }
 
 /// The English body with each segment replaced by its text.
-pub fn body(english: &str, segmented: &Segmented, texts: &HashMap<String, String>) -> String {
+pub fn body(
+    english: &str,
+    segmented: &Segmented,
+    texts: &HashMap<String, String>,
+    kept: &HashMap<String, String>,
+) -> String {
     let mut out = String::with_capacity(english.len() * 2);
     let mut at = 0;
     let sources = segmented.sources.clone();
@@ -151,8 +159,13 @@ pub fn body(english: &str, segmented: &Segmented, texts: &HashMap<String, String
             continue;
         };
         out.push_str(&english[at..range.start]);
-        let text = texts.get(&segment.id).unwrap_or(&segment.text);
-        out.push_str(&shaped(segment.kind, text, prefix));
+        match kept.get(&segment.id) {
+            Some(raw) => out.push_str(raw),
+            None => {
+                let text = texts.get(&segment.id).unwrap_or(&segment.text);
+                out.push_str(&shaped(segment.kind, text, prefix));
+            }
+        }
         at = range.end;
         if let Some(id) = add_id {
             // Into the heading's attribute block if it has one (`{.sources}`), else a new one.
@@ -237,7 +250,7 @@ mod tests {
         .into_iter()
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
         .collect();
-        let out = body(english, &seg, &texts);
+        let out = body(english, &seg, &texts, &HashMap::new());
         assert_eq!(
             out,
             "Einführung.\n\n## Wie {#how}\n\n- eins\n- two\n\n> Hinweis\n> mehr.\n\n| a | b |\n|---|---|\n| c\\|x | d |\n\n## Einfach {#plain}\n\n```\ncode\n```\n\n## Sources {#sources .sources}\n\n<div lang=\"en\" dir=\"ltr\">\n\n- A, 2024.\n\n</div>\n"
