@@ -395,6 +395,38 @@ fn a_hand_made_translation_is_never_replaced_by_an_import() {
 }
 
 #[test]
+fn an_import_changes_only_the_lines_of_what_changed() {
+    if !have_polib() {
+        return;
+    }
+    let site = site();
+    translated(&site);
+    // The translator's own line breaks, as a hand-made translation has them.
+    let wrapped = "يمكن لأي شخص التسجيل لدى عيادة. انظر [الاستمارة](@/guidance/registration.md#forms)\nواطلب `HC1` عند الحاجة.";
+    site.replace(
+        AR,
+        "يمكن لأي شخص التسجيل لدى عيادة. انظر [الاستمارة](@/guidance/registration.md#forms) واطلب `HC1` عند الحاجة.",
+        wrapped,
+    );
+    translate(&site, &["export", "--lang", "ar", EN]).assert_ok();
+    fill(&site, PO, &[("forms/li1", "لا يلزم إثبات العنوان")]);
+    let before = site.read(AR);
+    translate(&site, &["import", PO]).assert_ok();
+    let after = site.read(AR);
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [("- لا حاجة لإثبات العنوان", "- لا يلزم إثبات العنوان")],
+        "only the item's line"
+    );
+    assert!(after.contains(wrapped));
+}
+
+#[test]
 fn a_review_survives_only_an_import_that_changed_nothing() {
     if !have_polib() {
         return;
