@@ -257,15 +257,101 @@ pub fn write(page: &str, lang_code: &str, source_lang: &str, entries: &[Out]) ->
     text
 }
 
+/// The text an element being read goes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Into {
+    Nothing,
+    Source,
+    Target,
+    Previous,
+}
+
+/// Reading an XLIFF file, element by element.
+struct Reading {
+    read: Read,
+    unit: Option<In>,
+    into: Into,
+    buffer: String,
+    fuzzy: bool,
+}
+
+fn attribute(e: &BytesStart, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+impl Reading {
+    fn start(&mut self, e: &BytesStart, line: usize) {
+        let mut begin = |into| {
+            self.into = into;
+            self.buffer.clear();
+        };
+        match e.name().as_ref() {
+            b"file" => {
+                self.read.page = attribute(e, b"original");
+                self.read.language = attribute(e, b"target-language");
+            }
+            b"trans-unit" => {
+                self.unit = Some(In {
+                    id: attribute(e, b"id").unwrap_or_default(),
+                    english: String::new(),
+                    translation: String::new(),
+                    fuzzy: false,
+                    previous: None,
+                    line,
+                });
+                self.fuzzy = false;
+            }
+            _ if self.unit.is_none() => {}
+            b"source" => begin(Into::Source),
+            b"target" => {
+                begin(Into::Target);
+                let state = attribute(e, b"state").unwrap_or_default();
+                // needs-translation, needs-adaptation, needs-review-translation…: not final.
+                self.fuzzy = state.starts_with("needs-") && state != "needs-review-l10n";
+                if let Some(u) = &mut self.unit {
+                    u.line = line;
+                }
+            }
+            b"note" if attribute(e, b"from").as_deref() == Some("previous-source") => {
+                begin(Into::Previous)
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, name: &[u8]) {
+        let text = std::mem::take(&mut self.buffer);
+        match (name, self.into, &mut self.unit) {
+            (b"source", Into::Source, Some(u)) => u.english = text,
+            (b"target", Into::Target, Some(u)) => {
+                u.translation = text;
+                u.fuzzy = self.fuzzy;
+            }
+            (b"note", Into::Previous, Some(u)) => u.previous = Some(text),
+            (b"trans-unit", _, _) => {
+                if let Some(u) = self.unit.take() {
+                    self.read.entries.push(u);
+                }
+                return;
+            }
+            _ => {
+                // Inside a text: an inline code ending. Its text is part of the Markdown.
+                self.buffer = text;
+                return;
+            }
+        }
+        self.into = Into::Nothing;
+    }
+}
+
 /// An XLIFF file read: the page (`original`), the language (`target-language`) and each
-/// trans-unit, its source and target turned back into Markdown.
+/// trans-unit, its source and target turned back into Markdown (the codes' text is the
+/// Markdown they stand for).
 pub fn read(shown: &str, text: &str) -> Result<Read, Diagnostic> {
     let mut reader = quick_xml::Reader::from_str(text);
-    let mut read = Read {
-        page: None,
-        language: None,
-        entries: Vec::new(),
-    };
     let line_at = |pos: u64| text[..(pos as usize).min(text.len())].matches('\n').count() + 1;
     let error = |message: String, pos: u64| {
         Diagnostic::error(
@@ -275,122 +361,51 @@ pub fn read(shown: &str, text: &str) -> Result<Read, Diagnostic> {
         .at(shown, Some(text), line_at(pos), 1)
         .with_help("open it in your translation tool and export it again as XLIFF 1.2")
     };
-    let mut unit: Option<In> = None;
-    // Which text is being read: 1 source, 2 target, 3 a previous-source note.
-    let mut into = 0;
-    let mut buffer = String::new();
-    let mut state_fuzzy = false;
+    let mut state = Reading {
+        read: Read {
+            page: None,
+            language: None,
+            entries: Vec::new(),
+        },
+        unit: None,
+        into: Into::Nothing,
+        buffer: String::new(),
+        fuzzy: false,
+    };
     loop {
         let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| error(e.to_string(), pos))?;
+        let reading = state.into != Into::Nothing;
         match event {
-            Xml::Start(e) | Xml::Empty(e)
-                if matches!(
-                    e.name().as_ref(),
-                    b"file" | b"trans-unit" | b"source" | b"target" | b"note"
-                ) =>
-            {
-                let attr = |name: &[u8]| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.as_ref() == name)
-                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-                };
-                match e.name().as_ref() {
-                    b"file" => {
-                        read.page = attr(b"original");
-                        read.language = attr(b"target-language");
-                    }
-                    b"trans-unit" => {
-                        unit = Some(In {
-                            id: attr(b"id").unwrap_or_default(),
-                            english: String::new(),
-                            translation: String::new(),
-                            fuzzy: false,
-                            previous: None,
-                            line: line_at(pos),
-                        });
-                        state_fuzzy = false;
-                    }
-                    b"source" if unit.is_some() => {
-                        into = 1;
-                        buffer.clear();
-                    }
-                    b"target" if unit.is_some() => {
-                        into = 2;
-                        buffer.clear();
-                        let state = attr(b"state").unwrap_or_default();
-                        state_fuzzy = state.starts_with("needs-") && state != "needs-review-l10n";
-                        if let Some(u) = &mut unit {
-                            u.line = line_at(pos);
-                        }
-                    }
-                    b"note"
-                        if unit.is_some()
-                            && attr(b"from").as_deref() == Some("previous-source") =>
-                    {
-                        into = 3;
-                        buffer.clear();
-                    }
-                    _ => {}
-                }
-            }
-            Xml::Text(t) if into > 0 => {
+            Xml::Start(e) | Xml::Empty(e) => state.start(&e, line_at(pos)),
+            Xml::End(e) => state.end(e.name().as_ref()),
+            Xml::Text(t) if reading => {
                 let piece = t.decode().map_err(|e| error(e.to_string(), pos))?;
-                buffer.push_str(&piece);
+                state.buffer.push_str(&piece);
             }
-            Xml::CData(t) if into > 0 => buffer.push_str(&String::from_utf8_lossy(&t)),
+            Xml::CData(t) if reading => state.buffer.push_str(&String::from_utf8_lossy(&t)),
             // `&lt;`, `&amp;`, `&#x27;`: quick-xml gives references as events of their own.
-            Xml::GeneralRef(r) if into > 0 => {
+            Xml::GeneralRef(r) if reading => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c.to_string()),
                     _ => r.decode().ok().and_then(|name| {
                         quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
                     }),
                 };
-                let Some(text) = resolved else {
+                let Some(piece) = resolved else {
+                    let name = String::from_utf8_lossy(&r).into_owned();
                     return Err(error(
-                        format!(
-                            "it uses an entity this program does not know: &{};",
-                            String::from_utf8_lossy(&r)
-                        ),
+                        format!("it uses an entity this program does not know: &{name};"),
                         pos,
                     ));
                 };
-                buffer.push_str(&text);
+                state.buffer.push_str(&piece);
             }
-            Xml::End(e) => match e.name().as_ref() {
-                b"source" if into == 1 => {
-                    if let Some(u) = &mut unit {
-                        u.english = std::mem::take(&mut buffer);
-                    }
-                    into = 0;
-                }
-                b"target" if into == 2 => {
-                    if let Some(u) = &mut unit {
-                        u.translation = std::mem::take(&mut buffer);
-                        u.fuzzy = state_fuzzy;
-                    }
-                    into = 0;
-                }
-                b"note" if into == 3 => {
-                    if let Some(u) = &mut unit {
-                        u.previous = Some(std::mem::take(&mut buffer));
-                    }
-                    into = 0;
-                }
-                b"trans-unit" => {
-                    if let Some(u) = unit.take() {
-                        read.entries.push(u);
-                    }
-                }
-                _ => {}
-            },
             Xml::Eof => break,
             _ => {}
         }
     }
-    Ok(read)
+    Ok(state.read)
 }
 
 #[cfg(test)]
