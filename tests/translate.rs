@@ -708,3 +708,36 @@ fn mark_current_takes_a_quoted_pattern_and_lists_what_it_marked() {
     );
     translate(&site, &["mark-current", "content/*/nothing.ar.md"]).assert_code(1);
 }
+
+#[test]
+fn an_interface_string_that_loses_a_placeholder_is_refused_at_its_line() {
+    if !have_polib() {
+        return;
+    }
+    let site = site_with_real_theme();
+    translate(&site, &["export", "--lang", "ar"]).assert_ok();
+    let po = "translations/ar/interface.po";
+    let before = site.read("themes/default/i18n/ar.yaml");
+    fill(&site, po, &[("print_owner", "صادر عن الناشر")]);
+    let text = site.read(po);
+    let lines: Vec<&str> = text.lines().collect();
+    let context = lines
+        .iter()
+        .position(|l| *l == "msgctxt \"print_owner\"")
+        .expect("the string is exported");
+    let line = context
+        + lines[context..]
+            .iter()
+            .position(|l| l.starts_with("msgstr"))
+            .unwrap()
+        + 1;
+    let refused = translate(&site, &["import", po]);
+    refused.assert_code(1);
+    refused.assert_line_mentioned(po, line);
+    refused.assert_stderr_contains("{owner}");
+    assert_eq!(
+        site.read("themes/default/i18n/ar.yaml"),
+        before,
+        "nothing was written"
+    );
+}

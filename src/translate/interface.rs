@@ -193,22 +193,11 @@ pub(super) fn plan_import(
             continue;
         }
         if placeholders(now) != placeholders(translation) {
-            errors.push(
-                Diagnostic::error(
-                    Stage::Translate,
-                    format!(
-                        "the translation of `{}` does not keep its placeholders: the English has {}",
-                        entry.id,
-                        if placeholders(now).is_empty() {
-                            "none".to_owned()
-                        } else {
-                            placeholders(now).iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
-                        }
-                    ),
-                )
-                .at(shown, Some(po_text), entry.line, 1)
-                .with_help("keep each {name} exactly as in the English; the site fills it in"),
-            );
+            errors.push(lost_placeholders(
+                &entry.id,
+                now,
+                (shown, po_text, entry.line),
+            ));
             continue;
         }
         match set_line(&text, &entry.id, translation) {
@@ -246,17 +235,7 @@ pub(super) fn plan_import(
             ),
         )]);
     }
-    let record = Record {
-        segments: english
-            .iter()
-            .filter_map(|(k, _)| {
-                made.get(k).map(|e| Made {
-                    id: k.clone(),
-                    english: e.clone(),
-                })
-            })
-            .collect(),
-    };
+    let record = record_of(&english, &made);
     let shown_file = path.display().to_string();
     Ok((
         vec![
@@ -275,6 +254,48 @@ pub(super) fn plan_import(
             "imported {shown} into {shown_file}: {changed} strings changed"
         )],
     ))
+}
+
+/// A translation that lost or changed the `{name}`s of `english`, at its line.
+fn lost_placeholders(
+    id: &str,
+    english: &str,
+    (shown, text, line): (&str, &str, usize),
+) -> Diagnostic {
+    let names = placeholders(english);
+    let listed = if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names
+            .iter()
+            .map(|p| format!("{{{p}}}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Diagnostic::error(
+        Stage::Translate,
+        format!(
+            "the translation of `{id}` does not keep its placeholders: the English has {listed}"
+        ),
+    )
+    .at(shown, Some(text), line, 1)
+    .with_help("keep each {name} exactly as in the English; the site fills it in")
+}
+
+/// The record of the interface strings: for each key in the English's order, the English its
+/// translation was made from.
+fn record_of(english: &[(String, String)], made: &HashMap<String, String>) -> Record {
+    Record {
+        segments: english
+            .iter()
+            .filter_map(|(k, _)| {
+                made.get(k).map(|e| Made {
+                    id: k.clone(),
+                    english: e.clone(),
+                })
+            })
+            .collect(),
+    }
 }
 
 /// `text` (a string table) with `key: "value"`: its line replaced, or added at the end.
