@@ -8,20 +8,13 @@ use std::path::{Path, PathBuf};
 
 use super::record::{self, Made, Record};
 use super::segments::{Kind, Segment, Segmented};
-use super::{Project, aligned, interface, po, protected, segmented, write};
+use super::{Planned, Project, aligned, interface, po, protected, segmented, write, write_all};
 use crate::content::front_matter::TranslationStatus;
 use crate::diagnostics::{Diagnostic, Stage};
 
 /// The share of a page, in per cent, that must be translated before a new translation of it
 /// is written.
 const NEW_PAGE_SHARE: usize = 80;
-
-/// A file to write, worked out.
-pub(super) struct Planned {
-    pub path: PathBuf,
-    pub shown: String,
-    pub text: String,
-}
 
 pub fn run(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Vec<Diagnostic>> {
     let project = Project::load(root)?;
@@ -49,22 +42,8 @@ pub fn run(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Vec<Diagnostic
         );
         return Err(errors);
     }
-    for file in &planned {
-        let rel = file.path.strip_prefix(root).unwrap_or(&file.path);
-        if let Err(err) =
-            crate::output::replace_file(root, &rel.to_string_lossy(), file.text.as_bytes())
-        {
-            errors.push(
-                Diagnostic::error(Stage::Output, format!("cannot write {}: {err}", file.shown))
-                    .with_help("check that the file is not read-only or open in another program"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(lines)
-    } else {
-        Err(errors)
-    }
+    write_all(root, &planned)?;
+    Ok(lines)
 }
 
 /// A file from a translator, read: its text, its entries, the language and the page.
@@ -379,13 +358,11 @@ fn plan_page(
     );
     let planned = vec![
         Planned {
-            path: project.root.join(&target_file),
-            shown: target_file.clone(),
+            file: target_file.clone(),
             text: page_text,
         },
         Planned {
-            path: project.root.join(&record_path),
-            shown: record_path.display().to_string(),
+            file: record_path.display().to_string(),
             text: record::to_text(&record, &target_file),
         },
     ];

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::export::Counts;
-use super::import::Planned;
 use super::record::{self, Made, Record};
-use super::{Project, po, segment_hash};
+use super::{Planned, Project, po, segment_hash};
 use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::i18n::{is_staff, read_table};
@@ -240,13 +239,11 @@ pub(super) fn plan_import(
     Ok((
         vec![
             Planned {
-                path: project.root.join(&path),
-                shown: shown_file.clone(),
+                file: shown_file.clone(),
                 text,
             },
             Planned {
-                path: project.root.join(&record_path),
-                shown: record_path.display().to_string(),
+                file: record_path.display().to_string(),
                 text: record::to_text(&record, &shown_file),
             },
         ],

@@ -129,6 +129,33 @@ impl Project {
     }
 }
 
+/// A file a command will write, worked out before anything is written.
+pub struct Planned {
+    /// Relative to the site's folder: `content/guidance/registration.ar.md`.
+    pub file: String,
+    pub text: String,
+}
+
+/// Writes each planned file whole (a file is never left half written); the errors name the
+/// files that could not be.
+pub fn write_all(root: &Path, planned: &[Planned]) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = planned
+        .iter()
+        .filter_map(|p| {
+            let err = crate::output::replace_file(root, &p.file, p.text.as_bytes()).err()?;
+            Some(
+                Diagnostic::error(Stage::Output, format!("cannot write {}: {err}", p.file))
+                    .with_help("check that the file is not read-only or open in another program"),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// A page's segments.
 pub fn segmented(page: &Page) -> Segmented {
     let lines = KeyLines {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Project, State, entries, export::page_named};
+use super::{Planned, Project, State, entries, export::page_named, write_all};
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::freshness::{remove_key, set_key, verify};
 
@@ -25,24 +25,18 @@ pub fn run(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut lines = Vec::new();
-    for (shown, text) in planned {
-        match crate::output::replace_file(root, &shown, text.as_bytes()) {
-            Ok(()) => lines.push(format!(
-                "marked {shown} as reviewed on {today}{}",
+    let lines = planned
+        .iter()
+        .map(|p| {
+            format!(
+                "marked {} as reviewed on {today}{}",
+                p.file,
                 by.map(|b| format!(" by {b}")).unwrap_or_default()
-            )),
-            Err(err) => errors.push(
-                Diagnostic::error(Stage::Output, format!("cannot write {shown}: {err}"))
-                    .with_help("check that the file is not read-only or open in another program"),
-            ),
-        }
-    }
-    if errors.is_empty() {
-        Ok(lines)
-    } else {
-        Err(errors)
-    }
+            )
+        })
+        .collect();
+    write_all(root, &planned)?;
+    Ok(lines)
 }
 
 fn plan(
@@ -50,7 +44,7 @@ fn plan(
     file: &Path,
     by: Option<&str>,
     today: &str,
-) -> Result<(String, String), Diagnostic> {
+) -> Result<Planned, Diagnostic> {
     let located = crate::freshness::locate(&project.root, file)?;
     let page = project
         .pages
@@ -103,5 +97,8 @@ fn plan(
         None => edit(remove_key(&text, "reviewer"))?,
     };
     verify(&text, &page.file, |f| f.translation.is_some())?;
-    Ok((page.file.clone(), text))
+    Ok(Planned {
+        file: page.file.clone(),
+        text,
+    })
 }
