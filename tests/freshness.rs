@@ -154,11 +154,7 @@ fn editing_the_source_shows_the_notice_until_marked_current() {
     let before = site.read(AR);
     translate(&site, &[AR]).assert_ok();
     let after = site.read(AR);
-    let changed: Vec<(&str, &str)> = before
-        .lines()
-        .zip(after.lines())
-        .filter(|(a, b)| a != b)
-        .collect();
+    let changed = common::changed_lines(&before, &after);
     assert_eq!(before.lines().count(), after.lines().count());
     assert_eq!(changed.len(), 1, "only the hash line changes: {changed:?}");
     assert!(changed[0].1.starts_with("source_hash: \""), "{changed:?}");

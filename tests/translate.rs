@@ -153,6 +153,21 @@ fn fill(site: &Site, po: &str, translations: &[(&str, &str)]) {
     );
 }
 
+/// The line of the `msgstr` of the entry with context `id` in a PO file's text.
+fn msgstr_line(po: &str, id: &str) -> usize {
+    let lines: Vec<&str> = po.lines().collect();
+    let context = format!("msgctxt \"{id}\"");
+    let at = lines
+        .iter()
+        .position(|l| *l == context)
+        .unwrap_or_else(|| panic!("no entry {id} in\n{po}"));
+    at + lines[at..]
+        .iter()
+        .position(|l| l.starts_with("msgstr"))
+        .unwrap_or_else(|| panic!("entry {id} has no msgstr"))
+        + 1
+}
+
 /// Exports the page, translates it all as [`ARABIC`] and imports it.
 fn translated(site: &Site) {
     translate(site, &["export", "--lang", "ar", EN]).assert_ok();
@@ -300,18 +315,7 @@ fn a_translation_that_changes_a_link_is_refused_with_its_line() {
     let mut damaged: Vec<(&str, &str)> = ARABIC.to_vec();
     damaged[2].1 = "انظر [الاستمارة](@/guidance/registration.md#form) و`HC1`.";
     fill(&site, PO, &damaged);
-    let po = site.read(PO);
-    let lines: Vec<&str> = po.lines().collect();
-    let context = lines
-        .iter()
-        .position(|l| *l == "msgctxt \"top/p1\"")
-        .expect("the entry is in the file");
-    let line = context
-        + lines[context..]
-            .iter()
-            .position(|l| l.starts_with("msgstr"))
-            .unwrap()
-        + 1;
+    let line = msgstr_line(&site.read(PO), "top/p1");
     let refused = translate(&site, &["import", PO]);
     refused.assert_code(1);
     assert!(
@@ -413,11 +417,7 @@ fn an_import_changes_only_the_lines_of_what_changed() {
     let before = site.read(AR);
     translate(&site, &["import", PO]).assert_ok();
     let after = site.read(AR);
-    let changed: Vec<(&str, &str)> = before
-        .lines()
-        .zip(after.lines())
-        .filter(|(a, b)| a != b)
-        .collect();
+    let changed = common::changed_lines(&before, &after);
     assert_eq!(
         changed,
         [("- لا حاجة لإثبات العنوان", "- لا يلزم إثبات العنوان")],
@@ -719,18 +719,7 @@ fn an_interface_string_that_loses_a_placeholder_is_refused_at_its_line() {
     let po = "translations/ar/interface.po";
     let before = site.read("themes/default/i18n/ar.yaml");
     fill(&site, po, &[("print_owner", "صادر عن الناشر")]);
-    let text = site.read(po);
-    let lines: Vec<&str> = text.lines().collect();
-    let context = lines
-        .iter()
-        .position(|l| *l == "msgctxt \"print_owner\"")
-        .expect("the string is exported");
-    let line = context
-        + lines[context..]
-            .iter()
-            .position(|l| l.starts_with("msgstr"))
-            .unwrap()
-        + 1;
+    let line = msgstr_line(&site.read(po), "print_owner");
     let refused = translate(&site, &["import", po]);
     refused.assert_code(1);
     refused.assert_line_mentioned(po, line);

@@ -56,6 +56,16 @@ pub fn theme_string(code: &str, key: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The lines that differ between two versions of a file, paired, for files whose lines stay
+/// in place.
+pub fn changed_lines<'a>(before: &'a str, after: &'a str) -> Vec<(&'a str, &'a str)> {
+    before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect()
+}
+
 /// Front matter plus body, as a Markdown file's text.
 pub fn md(front_matter: &str, body: &str) -> String {
     format!("---\n{}\n---\n\n{}\n", front_matter.trim_end(), body)
