@@ -265,7 +265,15 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
             }
         },
     };
-    let shared = Shared::new(&site, &printed);
+    let mut shared = Shared::new(&site, &printed);
+    let (offline_copies, offline_errors) =
+        render::offline::copies(&site, &templates, &shared, &rendered, &sheets, &statics);
+    diagnostics.extend(offline_errors);
+    let zips: Vec<(usize, String, u64)> = offline_copies
+        .iter()
+        .map(|c| (c.lang, site.config.url(&c.path), c.bytes.len() as u64))
+        .collect();
+    shared.set_offline_zips(&site, &zips);
     let global_print = global_print(&site, &templates, &css_urls);
     let fingerprints: Vec<blake3::Hash> = if options.keep {
         use rayon::prelude::*;
@@ -302,6 +310,11 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
                         errors.extend(render::translations::write(
                             &site, &templates, &shared, &*target,
                         ));
+                        for copy in &offline_copies {
+                            if let Err(err) = target.write(&copy.path, &copy.bytes) {
+                                errors.push(render::write_error(&copy.path, &err));
+                            }
+                        }
                         errors
                     },
                     || render::print_files(&printed, &*target),

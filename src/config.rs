@@ -71,7 +71,33 @@ pub struct Config {
     pub theme: String,
     pub print: PrintConfig,
     pub check: CheckConfig,
+    pub exit_page: ExitPage,
+    /// Sections for the people who run the site (`editors`): linked from the footer only, not
+    /// from the menu or the home pages, and without "Exit this page".
+    pub staff_sections: Vec<String>,
+    /// Sections written for patients: first on each language's home page, and in each
+    /// language's offline copy (a ZIP that works opened from disk).
+    pub patient_sections: Vec<String>,
     pub extra: serde_yaml::Value,
+}
+
+/// `exit_page:` in site.yaml: the button that leaves the site at once (GOV.UK's "Exit this
+/// page"), for a reader who may be watched.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitPage {
+    /// Where the button goes: an ordinary, busy site on another host. Never fetched before
+    /// someone presses the button.
+    pub url: String,
+}
+
+impl Default for ExitPage {
+    fn default() -> Self {
+        // GOV.UK's own choice for its component: neutral, fast and in every browser's history.
+        ExitPage {
+            url: "https://www.bbc.co.uk/weather".to_owned(),
+        }
+    }
 }
 
 /// `check:` in site.yaml: rules `check` applies to this site's content.
@@ -82,6 +108,39 @@ pub struct CheckConfig {
     /// Sources list.
     #[serde(default)]
     pub sources_required: Vec<String>,
+    /// Largest page (its HTML, stylesheets and scripts) and largest set of fonts one language's
+    /// pages load, in kilobytes (1,000 bytes), before `check` warns.
+    #[serde(default)]
+    pub budget: Budget,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    #[serde(default = "Budget::default_page_kb")]
+    pub page_kb: u64,
+    #[serde(default = "Budget::default_fonts_kb")]
+    pub fonts_kb: u64,
+}
+
+impl Budget {
+    // A page of this toolkit weighs about 60 kB and Urdu's fonts 230 kB: room to grow, but a
+    // page over these takes seconds on a slow 3G connection.
+    fn default_page_kb() -> u64 {
+        150
+    }
+    fn default_fonts_kb() -> u64 {
+        300
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            page_kb: Budget::default_page_kb(),
+            fonts_kb: Budget::default_fonts_kb(),
+        }
+    }
 }
 
 /// `print:` in site.yaml: how printable items become PDFs.
@@ -170,6 +229,12 @@ struct RawConfig {
     print: PrintConfig,
     #[serde(default)]
     check: CheckConfig,
+    #[serde(default)]
+    exit_page: ExitPage,
+    #[serde(default)]
+    staff_sections: Vec<String>,
+    #[serde(default)]
+    patient_sections: Vec<String>,
     #[serde(default)]
     extra: serde_yaml::Value,
 }
@@ -356,7 +421,26 @@ impl Config {
             }
         }
 
-        for section in &raw.check.sources_required {
+        let exit_host = url_host(&raw.exit_page.url);
+        if exit_host.is_none() || exit_host == url_host(&raw.base_url) {
+            errors.push(problem(
+                "exit_page",
+                format!(
+                    "exit_page url `{}` is not the full address of another site",
+                    raw.exit_page.url
+                ),
+                "write the address of an ordinary, busy site, such as https://www.bbc.co.uk/weather",
+            ));
+        }
+
+        let listed = raw
+            .check
+            .sources_required
+            .iter()
+            .map(|s| ("sources_required", s))
+            .chain(raw.staff_sections.iter().map(|s| ("staff_sections", s)))
+            .chain(raw.patient_sections.iter().map(|s| ("patient_sections", s)));
+        for (key, section) in listed {
             let clean = !section.is_empty()
                 && section
                     .split('/')
@@ -364,7 +448,7 @@ impl Config {
             if !clean {
                 errors.push(problem(
                     section,
-                    format!("`{section}` in sources_required is not a section folder"),
+                    format!("`{section}` in {key} is not a section folder"),
                     "name a folder under content/ as the site's links do, such as guidance",
                 ));
             }
@@ -382,6 +466,9 @@ impl Config {
             theme,
             print: raw.print,
             check: raw.check,
+            exit_page: raw.exit_page,
+            staff_sections: raw.staff_sections,
+            patient_sections: raw.patient_sections,
             extra: raw.extra,
         })
     }
@@ -440,6 +527,15 @@ impl Config {
 }
 
 /// `https://host/a/b` -> (`https://host/a/b/`, `/a/b/`).
+/// The host of an absolute http(s) address.
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty() && !url.contains(char::is_whitespace)).then_some(host)
+}
+
 fn split_base_url(url: &str) -> Option<(String, String)> {
     let rest = url
         .strip_prefix("https://")

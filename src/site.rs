@@ -149,6 +149,26 @@ impl Site {
         )
     }
 
+    /// Whether page `id` is in (or is) one of the sections `sections` names, as site.yaml
+    /// names them: folders under content/, such as `editors` or `guidance/forms`.
+    pub fn in_sections(&self, id: PageId, sections: &[String]) -> bool {
+        let key = &self.pages[id].key;
+        sections.iter().any(|section| {
+            key.strip_prefix(section.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
+    /// For the people who run the site (site.yaml's `staff_sections`).
+    pub fn is_staff(&self, id: PageId) -> bool {
+        self.in_sections(id, &self.config.staff_sections)
+    }
+
+    /// Written for patients (site.yaml's `patient_sections`).
+    pub fn is_for_patients(&self, id: PageId) -> bool {
+        self.in_sections(id, &self.config.patient_sections)
+    }
+
     fn assign_paths(&mut self, diagnostics: &mut Vec<Diagnostic>) {
         let default = self.config.default_language;
         for id in 0..self.pages.len() {

@@ -4,39 +4,18 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::browser::{StaticServer, chromium};
 use common::*;
 use safe_surgeries::search::tokens::tokenize;
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// Every configured language: code and output prefix (`""`, `ar/`, `zh-hans/`).
-fn languages(site: &Site) -> Vec<(String, String)> {
-    let config: serde_yaml::Value = serde_yaml::from_str(&site.read("site.yaml")).unwrap();
-    let default = config["default_language"].as_str().unwrap().to_owned();
-    config["languages"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            let code = l["code"].as_str().unwrap().to_owned();
-            let prefix = if code == default {
-                String::new()
-            } else {
-                format!("{}/", code.to_ascii_lowercase())
-            };
-            (code, prefix)
-        })
-        .collect()
-}
 
 fn index(out: &Output, prefix: &str) -> Value {
     serde_json::from_str(&out.read(&format!("{prefix}search/index.json")))
@@ -73,7 +52,7 @@ fn every_language_has_an_index_and_a_search_page() {
     let site = Site::repo_copy();
     let out = site.build_ok();
     let mut problems = Vec::new();
-    for (code, prefix) in languages(&site) {
+    for (code, prefix) in site.languages() {
         let index = index(&out, &prefix);
         assert_eq!(index["version"], 1);
         assert_eq!(index["lang"], code.as_str());
@@ -137,7 +116,8 @@ fn every_language_has_an_index_and_a_search_page() {
         // Every page of the language links its search page from the header, in its words.
         for file in out.page_files() {
             let in_language = if prefix.is_empty() {
-                !languages(&site)
+                !site
+                    .languages()
                     .iter()
                     .any(|(_, p)| !p.is_empty() && file.starts_with(p.as_str()))
             } else {
@@ -222,7 +202,7 @@ fn the_same_site_gives_the_same_search_files() {
         .into_iter()
         .filter(|f| f.contains("search/"))
         .collect();
-    assert_eq!(search_files.len(), 2 * languages(&site).len());
+    assert_eq!(search_files.len(), 2 * site.languages().len());
     for file in search_files {
         assert!(out.bytes(&file) == again.bytes(&file), "{file} differs");
     }
@@ -358,103 +338,6 @@ fn rust_and_javascript_split_text_alike() {
 // ---------------------------------------------------------------------------------------------
 // In the browser
 // ---------------------------------------------------------------------------------------------
-
-fn chromium() -> Option<PathBuf> {
-    let installed = Path::new("/usr/bin/chromium");
-    if installed.is_file() {
-        return Some(installed.to_owned());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
-/// A static file server over a built output folder, as a plain web host serves the site,
-/// stopped when dropped. (`serve` would do, but its live-reload script keeps an event stream
-/// open, and Chromium's virtual time waits for open requests: `--dump-dom` would never come.)
-struct StaticServer {
-    port: u16,
-    stop: Arc<AtomicBool>,
-}
-
-impl StaticServer {
-    fn start(root: PathBuf) -> StaticServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stopped.load(Ordering::SeqCst) {
-                    return;
-                }
-                if let Ok(stream) = stream {
-                    let root = root.clone();
-                    std::thread::spawn(move || answer(stream, &root));
-                }
-            }
-        });
-        StaticServer { port, stop }
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accepting thread so that it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-    }
-}
-
-fn answer(mut stream: TcpStream, root: &Path) {
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
-        return;
-    }
-    loop {
-        let mut header = String::new();
-        match reader.read_line(&mut header) {
-            Ok(n) if n > 2 => {}
-            _ => break,
-        }
-    }
-    let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
-    let rel = path.trim_start_matches('/');
-    let file = if rel.is_empty() || rel.ends_with('/') {
-        root.join(rel).join("index.html")
-    } else {
-        root.join(rel)
-    };
-    let found = (!rel.split('/').any(|part| part == ".."))
-        .then(|| std::fs::read(&file).ok())
-        .flatten();
-    let (status, body) = match found {
-        Some(body) => ("200 OK", body),
-        None => ("404 Not Found", b"not found".to_vec()),
-    };
-    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "json" => "application/json",
-        "js" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    };
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(&body);
-}
 
 fn percent_encode(text: &str) -> String {
     text.bytes()

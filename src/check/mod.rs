@@ -13,6 +13,7 @@ mod output;
 mod report;
 mod sources;
 mod urls;
+mod weight;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -50,6 +51,7 @@ pub enum Kind {
     IncompleteSource,
     Orphan,
     BrokenExternal,
+    PageWeight,
 }
 
 impl Kind {
@@ -68,6 +70,7 @@ impl Kind {
             Kind::IncompleteSource => "incomplete-source",
             Kind::Orphan => "orphan-page",
             Kind::BrokenExternal => "broken-external-link",
+            Kind::PageWeight => "page-weight",
         }
     }
 
@@ -86,6 +89,9 @@ impl Kind {
             Kind::IncompleteSource => "Sources without a link, a date or the date checked",
             Kind::Orphan => "Pages no other page links to",
             Kind::BrokenExternal => "Links to other sites that do not answer",
+            Kind::PageWeight => {
+                "Pages and fonts over the weight budget (check: budget in site.yaml)"
+            }
         }
     }
 }
@@ -102,6 +108,13 @@ impl Finding {
         Finding {
             kind,
             diagnostic: Diagnostic::error(Stage::Check, message).with_help(help),
+        }
+    }
+
+    fn warning(kind: Kind, message: impl Into<String>, help: impl Into<String>) -> Finding {
+        Finding {
+            kind,
+            diagnostic: Diagnostic::warning(Stage::Check, message).with_help(help),
         }
     }
 
@@ -184,6 +197,9 @@ pub fn run(settings: &Settings) -> Report {
         if let Some(home) = site.home(lang) {
             origins.entry_points.insert(render::page_path(site, home));
         }
+        origins
+            .entry_points
+            .insert(render::not_found_path(site, lang));
     }
     let base = urls::Base {
         url: &site.config.base_url,
@@ -191,6 +207,11 @@ pub fn run(settings: &Settings) -> Report {
     };
     let checked = output::check(&scratch.0.join("site"), &base, &origins);
     findings.extend(checked.findings);
+    findings.extend(weight::check(
+        &scratch.0.join("site"),
+        site,
+        &checked.page_bytes,
+    ));
     let mut links: Vec<External> = checked
         .external
         .into_iter()
@@ -214,30 +235,35 @@ pub fn run(settings: &Settings) -> Report {
 /// Whether page `id` is in a section whose pages must cite their sources (a page, not the
 /// section's own `_index`).
 fn must_cite(site: &Site, id: PageId) -> bool {
-    let page = &site.pages[id];
-    !page.is_section()
-        && site.config.check.sources_required.iter().any(|section| {
-            page.key
-                .strip_prefix(section.as_str())
-                .is_some_and(|rest| rest.starts_with('/'))
-        })
+    !site.pages[id].is_section() && site.in_sections(id, &site.config.check.sources_required)
 }
 
-/// Sections named in `check: sources_required` that the site does not have.
+/// Sections named in site.yaml (`check: sources_required`, `staff_sections`,
+/// `patient_sections`) that the site does not have.
 fn unknown_cited_sections(site: &Site) -> Vec<Finding> {
     let Ok(text) = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)) else {
         return Vec::new();
     };
-    site.config
+    let config = &site.config;
+    let named = (config
         .check
         .sources_required
         .iter()
-        .filter(|section| !site.groups.contains_key(&format!("{section}/_index.md")))
-        .map(|section| {
+        .map(|s| ("sources_required", s)))
+    .chain(config.staff_sections.iter().map(|s| ("staff_sections", s)))
+    .chain(
+        config
+            .patient_sections
+            .iter()
+            .map(|s| ("patient_sections", s)),
+    );
+    named
+        .filter(|(_, section)| !site.groups.contains_key(&format!("{section}/_index.md")))
+        .map(|(key, section)| {
             let (line, col) = crate::diagnostics::find_line(&text, section).unwrap_or((1, 1));
             Finding::new(
                 Kind::NoSources,
-                format!("sources_required names `{section}`, but content/ has no such section"),
+                format!("{key} names `{section}`, but content/ has no such section"),
                 "name a folder under content/ that has an _index.md, such as guidance",
             )
             .at(crate::config::CONFIG_FILE, &text, line, col)

@@ -46,6 +46,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// Links to other sites, each with the built pages that have it.
     pub external: BTreeMap<String, BTreeSet<String>>,
+    /// Each page's weight: its HTML and the stylesheets and scripts it loads, in bytes.
+    pub page_bytes: BTreeMap<String, u64>,
 }
 
 /// Reads every HTML and CSS file under `output` and checks them.
@@ -72,8 +74,29 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
     let mut findings = Vec::new();
     let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut inbound: HashMap<String, usize> = HashMap::new();
+    let mut page_bytes = BTreeMap::new();
+    let size = |path: &str| std::fs::metadata(output.join(path)).map_or(0, |m| m.len());
 
     for (&from, page) in &parsed {
+        let loaded: BTreeSet<String> = page
+            .fetches
+            .iter()
+            .filter(|f| {
+                f.element == "script"
+                    || f.url
+                        .split(['?', '#'])
+                        .next()
+                        .is_some_and(|u| u.ends_with(".css"))
+            })
+            .filter_map(|f| match base.resolve(from, &f.url) {
+                Target::Internal { path, .. } => existing(&all, &path),
+                _ => None,
+            })
+            .collect();
+        page_bytes.insert(
+            from.to_owned(),
+            size(from) + loaded.iter().map(|p| size(p)).sum::<u64>(),
+        );
         let origin = || origins.of(from);
         for url in page.links.iter() {
             match base.resolve(from, url) {
@@ -173,7 +196,11 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
             }
         }
     }
-    Checked { findings, external }
+    Checked {
+        findings,
+        external,
+        page_bytes,
+    }
 }
 
 /// The output file `path` names: itself, or the `index.html` of a folder named without its `/`.

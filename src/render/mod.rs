@@ -2,6 +2,7 @@
 //! page finishes so the whole site is never held in memory.
 
 pub mod feeds;
+pub mod offline;
 pub mod practices;
 pub mod translations;
 
@@ -10,6 +11,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::assets::Stylesheet;
+use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::markdown::{self, Rendered};
 use crate::output::Sink;
@@ -236,6 +238,11 @@ fn group_failures(site: &Site, failures: Vec<(Diagnostic, PageId)>) -> Vec<Diagn
         .collect()
 }
 
+/// Where language `lang`'s "page not found" page goes: `404.html` under its prefix.
+pub fn not_found_path(site: &Site, lang: LangId) -> String {
+    format!("{}404.html", site.config.language(lang).prefix)
+}
+
 /// A file of the output that could not be written.
 pub(crate) fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}"))
@@ -252,19 +259,23 @@ pub fn site_files(
     statics: &[(String, std::path::PathBuf)],
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    let not_found = if templates.has("404.html") {
-        let mut html = Vec::new();
-        if let Err(d) = templates.render(
-            "404.html",
-            &shared.base(site, site.config.default_language),
-            &mut html,
-        ) {
-            return vec![d];
-        }
-        html
-    } else {
-        feeds::plain_404(site).into_bytes()
-    };
+    // One 404 page per language, at its prefix; the default language's, at the root, is the
+    // one every host serves, so it says it in every language.
+    let mut not_found = Vec::with_capacity(site.config.languages.len());
+    for lang in 0..site.config.languages.len() {
+        let html = if templates.has("404.html") {
+            let mut html = Vec::new();
+            if let Err(d) = templates.render("404.html", &shared.base(site, lang), &mut html) {
+                return vec![d];
+            }
+            html
+        } else if lang == site.config.default_language {
+            feeds::plain_404(site).into_bytes()
+        } else {
+            continue;
+        };
+        not_found.push((not_found_path(site, lang), html));
+    }
     let mut diagnostics = Vec::new();
     let mut write = |path: &str, bytes: &[u8]| {
         if let Err(err) = sink.write(path, bytes) {
@@ -274,7 +285,9 @@ pub fn site_files(
     for sheet in sheets {
         write(&sheet.path, &sheet.bytes);
     }
-    write("404.html", &not_found);
+    for (path, html) in &not_found {
+        write(path, html);
+    }
     for (path, target) in &site.aliases {
         write(path, feeds::redirect(site, *target).as_bytes());
     }

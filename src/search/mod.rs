@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Stage};
 use crate::markdown::Rendered;
 use crate::output::Sink;
 use crate::render;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use crate::templates::Templates;
 use crate::templates::context::Shared;
 
@@ -43,14 +43,26 @@ pub fn index_path(site: &Site, lang: LangId) -> String {
 
 /// Language `lang`'s index, from every page in it.
 pub fn index_json(site: &Site, rendered: &[Rendered], lang: LangId) -> String {
+    index_of(site, rendered, lang, |id| Some(site.url(id)))
+}
+
+/// Language `lang`'s index of the pages `url` gives an address for (the offline copy's pages,
+/// by their file names there).
+pub fn index_of(
+    site: &Site,
+    rendered: &[Rendered],
+    lang: LangId,
+    url: impl Fn(PageId) -> Option<String>,
+) -> String {
     let pages: Vec<index::Page> = site
         .pages
         .iter()
         .enumerate()
         .filter(|(_, page)| page.lang == lang)
-        .map(|(id, page)| index::Page {
+        .filter_map(|(id, page)| Some((id, page, url(id)?)))
+        .map(|(id, page, url)| index::Page {
             title: &page.front.title,
-            url: site.url(id),
+            url,
             description: page.front.description.as_deref(),
             html: rendered.get(id).map_or("", |r| r.html.as_str()),
             more: page.front.print.as_ref().map_or_else(String::new, |print| {

@@ -37,7 +37,7 @@ pub fn handle(request: Request, context: &Context) {
         match rest {
             "live.js" => asset(live::SCRIPT, "text/javascript; charset=utf-8"),
             "live.css" => asset(live::STYLE, "text/css; charset=utf-8"),
-            _ => not_found(context),
+            _ => not_found(&path, context),
         }
     } else {
         file_response(&path, context)
@@ -106,7 +106,7 @@ pub fn resolve(root: &Path, base_path: &str, url_path: &str) -> Option<(PathBuf,
 
 fn file_response(url_path: &str, context: &Context) -> Reply {
     let Some((file, folder)) = resolve(&context.root, &context.base_path, url_path) else {
-        return not_found(context);
+        return not_found(url_path, context);
     };
     // A folder asked for without its slash: send the browser to the slash, so that relative
     // links in the page resolve as they will on the real server.
@@ -127,12 +127,22 @@ fn file_response(url_path: &str, context: &Context) -> Reply {
             };
             reply(200, body, content_type)
         }
-        Err(_) => not_found(context),
+        Err(_) => not_found(url_path, context),
     }
 }
 
-fn not_found(context: &Context) -> Reply {
-    match std::fs::read(context.root.join("404.html")) {
+/// The 404 page of the language whose prefix `url_path` starts with (`/ar/…` gets
+/// `ar/404.html`), or else the root one, which says it in every language.
+fn not_found(url_path: &str, context: &Context) -> Reply {
+    let language_page = url_path
+        .strip_prefix(context.base_path.as_str())
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(prefix, _)| prefix)
+        .filter(|prefix| !prefix.is_empty() && !prefix.starts_with('.'))
+        .map(|prefix| context.root.join(prefix).join("404.html"))
+        .filter(|page| page.is_file());
+    let page = language_page.unwrap_or_else(|| context.root.join("404.html"));
+    match std::fs::read(page) {
         Ok(page) => reply(404, with_live_script(page), "text/html; charset=utf-8"),
         Err(_) => text(404, "Not found\n"),
     }

@@ -308,6 +308,20 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
         },
     );
 
+    // Every character but letters, digits and `-._~` escaped (RFC 3986's unreserved set), for
+    // a web address carried inside another one's query (`sms:?&body=…`).
+    tera.register_filter(
+        "urlencode_strict",
+        |text: &str, _: Kwargs, _: &State| -> String {
+            const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+                .remove(b'-')
+                .remove(b'.')
+                .remove(b'_')
+                .remove(b'~');
+            percent_encoding::utf8_percent_encode(text, RESERVED).to_string()
+        },
+    );
+
     let url_site = Arc::clone(site);
     tera.register_function(
         "url",

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod live;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,6 +140,26 @@ impl Site {
             }
         }
         site
+    }
+
+    /// Every configured language: code and output prefix (`""`, `ar/`, `zh-hans/`).
+    pub fn languages(&self) -> Vec<(String, String)> {
+        let config: serde_yaml::Value = serde_yaml::from_str(&self.read("site.yaml")).unwrap();
+        let default = config["default_language"].as_str().unwrap().to_owned();
+        config["languages"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let code = l["code"].as_str().unwrap().to_owned();
+                let prefix = if code == default {
+                    String::new()
+                } else {
+                    format!("{}/", code.to_ascii_lowercase())
+                };
+                (code, prefix)
+            })
+            .collect()
     }
 
     /// An English-only site with a home page.

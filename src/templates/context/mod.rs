@@ -30,6 +30,8 @@ pub struct Shared {
     print_zips: Vec<Value>,
     /// Every language's items and ZIP (`print_hub`), the same for every page.
     print_hub: Value,
+    /// Per language: its offline copy's URL and size (`offline_zip`), where it has one.
+    offline_zips: Vec<Value>,
     /// Digests of the parts above, for [`Shared::fingerprint`]: per language, of its
     /// [`Shared::base`] context; per page, of its summary.
     base_prints: Vec<blake3::Hash>,
@@ -48,6 +50,8 @@ struct SiteFields<'a> {
     default_language: &'a str,
     /// The page listing practices.yaml's practices, when there are any.
     practices_url: Option<String>,
+    /// Where "Exit this page" goes.
+    exit_url: &'a str,
     extra: &'a serde_yaml::Value,
 }
 
@@ -70,6 +74,10 @@ struct Summary<'a> {
     date: Option<&'a str>,
     weight: Option<i64>,
     translation: Option<TranslationStatus>,
+    /// In one of site.yaml's `staff_sections`: for the people who run the site.
+    staff: bool,
+    /// In one of site.yaml's `patient_sections`.
+    patient: bool,
 }
 
 #[derive(Serialize)]
@@ -104,6 +112,8 @@ struct PageFields<'a> {
     permalink: String,
     slug: &'a str,
     path: &'a str,
+    /// See [`Summary::staff`]; pages that are not get "Exit this page".
+    staff: bool,
     x_default: String,
     translations: Vec<Translation<'a>>,
     /// Every configured language in order, linking this page's version or, where there is
@@ -161,6 +171,7 @@ impl Shared {
             base_path: &config.base_path,
             default_language: &config.language(config.default_language).code,
             practices_url: (!site.practices.is_empty()).then(|| config.url("practices/")),
+            exit_url: &config.exit_page.url,
             extra: &config.extra,
         });
         let languages = Value::from(
@@ -192,6 +203,8 @@ impl Shared {
                     date: page.front.date.as_ref().map(|d| d.as_str()),
                     weight: page.front.weight,
                     translation: page.front.translation,
+                    staff: site.is_staff(id),
+                    patient: site.is_for_patients(id),
                 })
             })
             .collect();
@@ -203,6 +216,7 @@ impl Shared {
             printables,
             print_zips,
             print_hub,
+            offline_zips: vec![Value::none(); config.languages.len()],
             site: site_value,
             languages,
             nav: Vec::new(),
@@ -262,14 +276,35 @@ impl Shared {
                 hasher.finalize()
             })
             .collect();
-        shared.base_prints = (0..config.languages.len())
+        shared.digest_bases(site);
+        shared
+    }
+
+    fn digest_bases(&mut self, site: &Site) {
+        self.base_prints = (0..site.config.languages.len())
             .map(|lang| {
                 let mut hasher = blake3::Hasher::new();
-                digest(&mut hasher, &shared.base_parts(site, lang));
+                digest(&mut hasher, &self.base_parts(site, lang));
                 hasher.finalize()
             })
             .collect();
-        shared
+    }
+
+    /// Gives each language's pages its offline copy (made from pages rendered with this
+    /// context, so known only after it): (language, URL, size in bytes).
+    pub fn set_offline_zips(&mut self, site: &Site, zips: &[(LangId, String, u64)]) {
+        #[derive(Serialize)]
+        struct OfflineZip<'a> {
+            url: &'a str,
+            size: String,
+        }
+        for (lang, url, bytes) in zips {
+            self.offline_zips[*lang] = value(&OfflineZip {
+                url,
+                size: print::isolated(crate::print::human_size(*bytes)),
+            });
+        }
+        self.digest_bases(site);
     }
 
     /// The context common to every template of one language (the 404 page needs only this).
@@ -281,7 +316,7 @@ impl Shared {
         context
     }
 
-    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 10] {
+    fn base_parts(&self, site: &Site, lang: LangId) -> [(&'static str, Value); 11] {
         let language = site.config.language(lang);
         [
             ("site", self.site.clone()),
@@ -293,6 +328,7 @@ impl Shared {
             ("printables", self.printables[lang].clone()),
             ("print_zip", self.print_zips[lang].clone()),
             ("print_hub", self.print_hub.clone()),
+            ("offline_zip", self.offline_zips[lang].clone()),
             // Where the theme's search page is, in this language (when it has one).
             (
                 "search_url",
@@ -484,6 +520,7 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
         permalink: site.permalink(id),
         slug: &place.slug,
         path: &page.key,
+        staff: site.is_staff(id),
         x_default,
         translations,
         all_languages,

@@ -45,7 +45,7 @@ struct PrintVersion<'a> {
 
 /// A size such as "212 KB" kept in one left-to-right piece inside right-to-left text (without
 /// the isolate marks an Arabic sentence shows "KB 212").
-fn isolated(text: String) -> String {
+pub(super) fn isolated(text: String) -> String {
     format!("\u{2066}{text}\u{2069}")
 }
 

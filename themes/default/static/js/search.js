@@ -141,9 +141,23 @@
     form.hidden = false;
 
     var loading = null;
+    // The offline copy's index is a script setting a global: pages opened from disk (file://)
+    // cannot fetch.
+    function loadScript(src) {
+      return new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = function () {
+          if (window.safeSurgeriesSearchIndex) resolve(window.safeSurgeriesSearchIndex);
+          else reject(new Error("search index: empty"));
+        };
+        script.onerror = function () { reject(new Error("search index: not loaded")); };
+        document.head.appendChild(script);
+      });
+    }
     function load() {
       if (!loading) {
-        loading = fetch(form.dataset.index, { credentials: "same-origin" }).then(function (reply) {
+        loading = /\.js$/.test(form.dataset.index) ? loadScript(form.dataset.index) : fetch(form.dataset.index, { credentials: "same-origin" }).then(function (reply) {
           if (!reply.ok) throw new Error("search index: HTTP " + reply.status);
           return reply.json();
         });
@@ -207,7 +221,11 @@
       } else {
         address.searchParams.delete("q");
       }
-      window.history.pushState(null, "", address);
+      try {
+        window.history.pushState(null, "", address);
+      } catch (e) {
+        // Pages opened from disk may not change their address: search all the same.
+      }
       show(query);
     });
     window.addEventListener("popstate", function () {
