@@ -642,3 +642,29 @@ fn editing_a_source_page_tells_its_marked_translations_they_are_out_of_date() {
     drop(server);
     assert_same_as_clean_build(&site, "after the source edit");
 }
+
+#[test]
+fn an_edit_of_a_patient_page_remakes_its_offline_copy() {
+    let site = small_site();
+    site.replace(
+        "site.yaml",
+        "default_language: en",
+        "default_language: en\npatient_sections: [guide]",
+    );
+    let server = start(&site);
+    let rx = events(server.port);
+    site.write("content/guide/one.ar.md", md("title: واحد", "كلمات جديدة."));
+    let event = next_event(&rx);
+    assert!(event.starts_with("event: built"), "{event}");
+    wait_for(server.port, "/ar/guide/one/", "كلمات جديدة.");
+    let copy = std::fs::File::open(site.path("output/ar/offline/test-site-ar.zip")).unwrap();
+    let mut copy = zip::ZipArchive::new(copy).unwrap();
+    let mut page = String::new();
+    std::io::Read::read_to_string(
+        &mut copy.by_name("test-site-ar/guide-one.html").unwrap(),
+        &mut page,
+    )
+    .unwrap();
+    assert!(page.contains("كلمات جديدة."), "the copy has the edit");
+    assert_same_as_clean_build(&site, "after the edit");
+}

@@ -283,6 +283,11 @@ impl Session {
             if page.front.print.is_some() || site.pages[original].front.print.is_some() {
                 return None;
             }
+            // Home and patient pages are in their language's offline copy, which a full
+            // build makes again.
+            if site.is_for_patients(id) || site.home(page.lang) == Some(id) {
+                return None;
+            }
             // A translation records the hash of its source's body: an edit of a source may
             // make its translations show (or stop showing) that they are out of date.
             let has_marked_translations = site
