@@ -14,6 +14,7 @@ pub mod freshness;
 pub mod i18n;
 pub mod links;
 pub mod locale;
+pub mod locate;
 pub mod markdown;
 pub mod new;
 pub mod output;

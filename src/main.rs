@@ -11,9 +11,10 @@ use safe_surgeries::build::{self, Options};
 #[derive(Parser)]
 #[command(name = "safe-surgeries", version, about)]
 struct Cli {
-    /// The site folder, holding site.yaml
-    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
+    /// The site folder, holding site.yaml [default: the nearest folder with a site.yaml, from
+    /// the current one upward]
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -271,17 +272,27 @@ fn parse_bleed(text: &str) -> Result<String, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = match safe_surgeries::locate::site_root(cli.root.as_deref(), &here) {
+        // Messages name `./output` rather than a long absolute path when run in the site.
+        Ok(root) if root == here => PathBuf::from("."),
+        Ok(root) => root,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     match cli.command {
         Command::New { what } => finish(
             match what {
-                NewCommand::Page { path } => safe_surgeries::new::page(&cli.root, &path),
+                NewCommand::Page { path } => safe_surgeries::new::page(&root, &path),
                 NewCommand::Translation { file, lang } => {
-                    safe_surgeries::new::translation(&cli.root, &file, &lang)
+                    safe_surgeries::new::translation(&root, &file, &lang)
                 }
             }
             .map(|line| vec![line]),
         ),
-        Command::Translate { action } => translate(&cli.root, action),
+        Command::Translate { action } => translate(&root, action),
         Command::Check {
             format,
             external,
@@ -289,7 +300,7 @@ fn main() -> ExitCode {
             deny,
         } => {
             let settings = safe_surgeries::check::Settings {
-                root: cli.root,
+                root: root.clone(),
                 drafts,
                 external,
                 deny_warnings: deny == Some(Deny::Warnings),
@@ -309,7 +320,7 @@ fn main() -> ExitCode {
             drafts,
         } => {
             let settings = safe_surgeries::serve::Settings {
-                root: cli.root,
+                root: root.clone(),
                 drafts,
                 bind,
                 port,
@@ -330,7 +341,7 @@ fn main() -> ExitCode {
             print_bleed,
         } => {
             let outcome = build::build(&Options {
-                root: cli.root,
+                root: root.clone(),
                 output,
                 drafts,
                 print_bleed,

@@ -151,3 +151,39 @@ fn a_closed_pipe_is_not_a_crash() {
         "a reader closing the pipe must not fail the build"
     );
 }
+
+#[test]
+fn commands_find_the_site_from_any_folder_inside_it() {
+    let site = Site::en();
+    site.write("content/guide/_index.md", md("title: Guide", "Words."));
+    let inside = site.path("content/guide");
+    run(&["build"], &inside).assert_ok();
+    assert!(
+        site.path("output/index.html").is_file(),
+        "built into the site's own output/, not content/guide/output"
+    );
+    assert!(!inside.join("output").exists());
+    // check reads the same site: it names its files from the site folder.
+    let checked = run(&["check"], &inside);
+    assert!(
+        checked
+            .stdout
+            .contains("content/guide/_index.md has no description"),
+        "{checked}"
+    );
+}
+
+#[test]
+fn outside_any_site_commands_say_what_is_missing_and_exit_2() {
+    let nowhere = tempfile::tempdir().unwrap();
+    for command in [&["build"][..], &["check"], &["translate", "status"]] {
+        let run = run(command, nowhere.path());
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains("there is no site.yaml in")
+                && run.stderr.contains("or in any folder above it")
+                && run.stderr.contains("--root"),
+            "{run}"
+        );
+    }
+}
