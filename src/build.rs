@@ -16,6 +16,7 @@ use crate::report::Report;
 use crate::search;
 use crate::site::Site;
 use crate::templates::{self, context::Shared};
+use crate::text::count;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -122,12 +123,15 @@ impl Summary {
         let (rendered, reused) = self.printed;
         let pdfs = match rendered + reused {
             0 => String::new(),
-            total => format!(" and {total} PDFs ({rendered} laid out, {reused} unchanged)"),
+            total => format!(
+                " and {} ({rendered} laid out, {reused} unchanged)",
+                count(total, "PDF", "PDFs")
+            ),
         };
         format!(
-            "Built {} pages in {} languages ({}){pdfs} into {} in {:.2} s",
-            self.total_pages(),
-            self.pages.len(),
+            "Built {} in {} ({}){pdfs} into {} in {:.2} s",
+            count(self.total_pages(), "page", "pages"),
+            count(self.pages.len(), "language", "languages"),
             per_language.join(", "),
             self.output.display(),
             self.elapsed.as_secs_f64()

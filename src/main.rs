@@ -40,7 +40,7 @@ enum Command {
     /// Build, serve the site on this computer and rebuild on every save, reloading the browser
     Serve {
         /// The port to serve on
-        #[arg(long, short, default_value_t = 1111)]
+        #[arg(long, short, default_value_t = 1111, value_name = "N", value_parser = parse_port)]
         port: u16,
         /// The address to listen on; anything but 127.0.0.1 or ::1 shows the site to the network
         #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
@@ -262,6 +262,13 @@ fn translate(root: &std::path::Path, action: TranslateCommand) -> ExitCode {
             }
         }
     }
+}
+
+fn parse_port(text: &str) -> Result<u16, String> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|&port| port > 0)
+        .ok_or_else(|| "write a port number from 1 to 65535, such as 1111".to_owned())
 }
 
 fn parse_bleed(text: &str) -> Result<String, String> {

@@ -1,5 +1,10 @@
-//! Small text helpers: escaping for text placed into HTML and XML by the generator itself
+//! Small text helpers: counts with their nouns, escaping for text placed into HTML and XML by the generator itself
 //! (templates escape their own output), decoding `%XX` in URLs, and paths shown to editors.
+
+/// "1 page", "2 pages": a count with its noun, for the lines the commands print.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// Escapes `&`, `<`, `>`, `"` and `'`, which is enough for element content and quoted
 /// attribute values in both HTML and XML.

@@ -187,3 +187,28 @@ fn outside_any_site_commands_say_what_is_missing_and_exit_2() {
         );
     }
 }
+
+#[test]
+fn counts_of_one_read_as_one() {
+    let site = Site::en();
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("Built 1 page in 1 language (en 1)")
+            || run.stdout.contains("Built 1 page in 1 language (en 1)"),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_port_that_is_not_a_number_says_what_to_write() {
+    let site = Site::en();
+    let run = run(&["serve", "--port", "abc"], site.root());
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("write a port number from 1 to 65535, such as 1111"),
+        "{run}"
+    );
+    assert!(!run.stderr.contains("invalid digit"), "{run}");
+}

@@ -166,7 +166,7 @@ fn rebuild_line(server: &Server) -> String {
             .log
             .recv_timeout(WAIT)
             .expect("a line about the rebuild");
-        if line.contains("pages rendered") || line.contains("failed") {
+        if line.contains(" rendered, ") || line.contains("failed") {
             return line;
         }
     }

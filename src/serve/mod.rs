@@ -23,6 +23,7 @@ use crate::markdown;
 use crate::output::{self, Written};
 use crate::render;
 use crate::site::PageId;
+use crate::text::count;
 
 pub struct Settings {
     pub root: PathBuf,
@@ -74,8 +75,9 @@ pub fn run(settings: &Settings) -> Result<(), String> {
     let started = Instant::now();
     match session.full_build() {
         Ok(rebuilt) => say(&format!(
-            "Built {} files in {} ms",
-            rebuilt.changed.len(),
+            "Built {} ({} written) in {} ms",
+            count(rebuilt.rendered, "page", "pages"),
+            count(rebuilt.changed.len(), "file", "files"),
             started.elapsed().as_millis()
         )),
         Err(diagnostics) => report_failure(&hub, &diagnostics),
@@ -144,10 +146,10 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         match outcome {
             Ok(rebuilt) => {
                 say(&format!(
-                    "{what}: {} ({} pages rendered, {} files changed) in {took} ms",
+                    "{what}: {} ({} rendered, {} changed) in {took} ms",
                     rebuilt.how,
-                    rebuilt.rendered,
-                    rebuilt.changed.len()
+                    count(rebuilt.rendered, "page", "pages"),
+                    count(rebuilt.changed.len(), "file", "files")
                 ));
                 let sheets = session.stylesheets();
                 let pages = if css_only {
@@ -189,7 +191,7 @@ fn describe(changed: &BTreeSet<String>) -> String {
             "{} changed",
             changed.iter().next().map_or("", String::as_str)
         ),
-        n => format!("{n} files changed"),
+        n => format!("{} changed", count(n, "file", "files")),
     }
 }
 
