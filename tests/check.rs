@@ -485,3 +485,55 @@ fn a_required_section_the_site_does_not_have_is_reported_in_site_yaml() {
     let line = yaml.lines().count() as u64 + 2;
     assert_eq!(found[0].1, Some(line));
 }
+
+#[test]
+fn a_missing_or_empty_description_is_a_warning_at_the_line_to_change() {
+    let site = clean_site();
+    site.write(
+        "content/guide/empty.md",
+        "---\ntitle: Empty\ndescription:\nweight: 3\n---\n\nSee [one](@/guide/one.md).\n",
+    );
+    site.write(
+        "content/guide/none.md",
+        "---\ntitle: None\nweight: 4\n---\n\nSee [one](@/guide/one.md).\n",
+    );
+    site.replace(
+        "content/guide/one.md",
+        "First words,",
+        "First words, [empty](@/guide/empty.md), [none](@/guide/none.md),",
+    );
+    let (code, report) = check_json(&site, &[]);
+    let found: Vec<&Value> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "missing-description")
+        .collect();
+    assert_eq!(found.len(), 2, "{report:#}");
+    let empty = found
+        .iter()
+        .find(|p| p["file"] == "content/guide/empty.md")
+        .unwrap();
+    assert_eq!(empty["line"], 3, "the empty description's own line");
+    assert_eq!(empty["severity"], "warning");
+    assert!(
+        empty["message"].as_str().unwrap().contains("is empty"),
+        "{empty}"
+    );
+    assert!(
+        !empty["help"]
+            .as_str()
+            .unwrap()
+            .contains("add `description:`")
+    );
+    let none = found
+        .iter()
+        .find(|p| p["file"] == "content/guide/none.md")
+        .unwrap();
+    assert_eq!(none["line"], 4, "the closing --- where the key goes");
+    assert_eq!(none["severity"], "warning");
+    // Warnings alone do not fail the check; --deny warnings does.
+    assert_eq!(code, Some(0), "{report:#}");
+    let (denied, _) = check_json(&site, &["--deny", "warnings"]);
+    assert_eq!(denied, Some(1));
+}

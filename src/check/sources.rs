@@ -21,21 +21,37 @@ pub fn page(site: &Site, id: PageId) -> (Vec<Finding>, Vec<String>) {
         let (line, col) = at(offset);
         finding.at(&page.file, &page.source, line, col)
     };
+    // A warning: the page works without one, but listings and search results show nothing.
     if page
         .front
         .description
         .as_deref()
         .is_none_or(|d| d.trim().is_empty())
     {
-        findings.push(
-            Finding::new(
+        let written = page.source.lines().take(page.body_line).any(|l| {
+            l.strip_prefix("description")
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        });
+        let finding = if written {
+            Finding::warning(
+                Kind::NoDescription,
+                format!("the description of {} is empty", page.file),
+                "write one sentence after `description:` saying what the page is for; \
+                 listings and search results show it",
+            )
+            .at(&page.file, &page.source, page.key_line("description"), 1)
+        } else {
+            // At the front matter's closing line, where the key goes.
+            let closing = page.body_line.saturating_sub(1).max(1);
+            Finding::warning(
                 Kind::NoDescription,
                 format!("{} has no description", page.file),
-                "add `description:` to the front matter: one sentence saying what the page is \
-                 for, shown in search results and listings",
+                "add a line `description: …` before the closing `---`: one sentence saying \
+                 what the page is for, shown in search results and listings",
             )
-            .at(&page.file, &page.source, 1, 1),
-        );
+            .at(&page.file, &page.source, closing, 1)
+        };
+        findings.push(finding);
     }
 
     let mut headings = Vec::new();
