@@ -26,6 +26,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod suggest;
 pub mod templates;
 pub mod text;
 pub mod translate;

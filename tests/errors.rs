@@ -250,6 +250,36 @@ fn broken_anchor_names_the_line() {
 }
 
 #[test]
+fn a_misspelt_link_or_anchor_gets_a_did_you_mean() {
+    let site = Site::en();
+    site.write(
+        "content/guidance/_index.md",
+        md("title: Guidance", "[Reception](@/guidance/reception.md)"),
+    );
+    site.write(
+        "content/guidance/reception.md",
+        md(
+            "title: Reception",
+            "## What to say
+
+## Sources",
+        ),
+    );
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n\nSee [reception](@/guidance/recepton.md).\n\n\
+         And [what to say](@/guidance/reception.md#what-to-sya).\n",
+    );
+    let run = site.build();
+    run.assert_content_error()
+        .assert_location("content/a.md", 5)
+        .assert_location("content/a.md", 7);
+    run.assert_stderr_contains("did you mean `@/guidance/reception.md`?");
+    run.assert_stderr_contains("did you mean `#what-to-say`?");
+    run.assert_stderr_contains("nearest first: what-to-say, sources");
+}
+
+#[test]
 fn every_broken_link_in_a_file_is_reported() {
     let run = build_with(
         "content/a.md",

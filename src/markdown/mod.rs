@@ -393,6 +393,10 @@ impl<'s> Renderer<'s> {
                     "content/{} exists but could not be read: fix the errors reported for it",
                     link.key
                 )
+            } else if let Some(near) =
+                crate::suggest::nearest(&link.key, site.groups.keys().map(String::as_str))
+            {
+                format!("there is no content/{}: did you mean `@/{near}`?", link.key)
             } else {
                 format!(
                     "there is no content/{} (or it is a draft); check the path and spelling",

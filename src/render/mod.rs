@@ -63,16 +63,21 @@ pub fn broken_anchors(
             continue;
         }
         let target = &site.pages[anchor.target];
-        let mut known: Vec<&str> = target_rendered.ids.iter().map(String::as_str).collect();
-        known.sort_unstable();
+        let known = crate::suggest::ranked(
+            &anchor.anchor,
+            target_rendered.ids.iter().map(String::as_str),
+        );
         let help = if known.is_empty() {
             format!(
                 "{} has no headings to link to; remove `#{}`",
                 target.file, anchor.anchor
             )
         } else {
+            let near = crate::suggest::nearest(&anchor.anchor, known.iter().copied())
+                .map(|id| format!("did you mean `#{id}`? "))
+                .unwrap_or_default();
             format!(
-                "the headings of {} have the ids: {}",
+                "{near}the headings of {} have the ids, nearest first: {}",
                 target.file,
                 known.join(", ")
             )
