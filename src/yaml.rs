@@ -61,12 +61,15 @@ impl Document<'_> {
                 .trim_start_matches(' ')
                 .replace(" or ", ", ")
                 .replace('`', "");
-            return (
-                format!("unknown key {field} in {what}"),
-                Some(format!(
-                    "valid keys are: {valid}. Check the spelling, or remove the line"
-                )),
-            );
+            let wrong = field.trim_matches('`');
+            let help = match crate::suggest::nearest(wrong, valid.split(", ")) {
+                Some(near) => format!(
+                    "did you mean `{near}`? The valid keys are: {valid}. Check the spelling, \
+                     or remove the line"
+                ),
+                None => format!("valid keys are: {valid}. Check the spelling, or remove the line"),
+            };
+            return (format!("unknown key {field} in {what}"), Some(help));
         }
         if let Some(field) = raw.strip_prefix("missing field ") {
             return (
@@ -137,7 +140,22 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(err.help.unwrap_or_default().contains("title, weight"));
+        let help = err.help.unwrap_or_default();
+        assert!(help.contains("title, weight"), "{help}");
+        assert!(help.starts_with("did you mean `title`?"), "{help}");
+    }
+
+    #[test]
+    fn a_key_far_from_every_valid_one_gets_no_guess() {
+        let src = "title: x
+colour: y
+";
+        let help = doc(src)
+            .parse::<Sample>()
+            .unwrap_err()
+            .help
+            .unwrap_or_default();
+        assert!(!help.contains("did you mean"), "{help}");
     }
 
     #[test]

@@ -280,6 +280,26 @@ fn a_misspelt_link_or_anchor_gets_a_did_you_mean() {
 }
 
 #[test]
+fn a_misspelt_key_gets_a_did_you_mean() {
+    let site = Site::en();
+    site.write("content/a.md", "---\ntitle: A\ndescripton: Words.\n---\n");
+    site.replace(
+        "site.yaml",
+        "default_language: en",
+        "default_language: en\nexit_pages: {}",
+    );
+    let run = site.build();
+    run.assert_code(1);
+    run.assert_stderr_contains("did you mean `exit_page`?");
+    let site = Site::en();
+    site.write("content/a.md", "---\ntitle: A\ndescripton: Words.\n---\n");
+    let run = site.build();
+    run.assert_content_error()
+        .assert_location("content/a.md", 3);
+    run.assert_stderr_contains("did you mean `description`?");
+}
+
+#[test]
 fn every_broken_link_in_a_file_is_reported() {
     let run = build_with(
         "content/a.md",
