@@ -90,8 +90,8 @@ pub fn stylesheets(root: &Path, config: &Config) -> (Vec<Stylesheet>, Vec<Diagno
 /// the browser writes each link's address out after it, and the theme's links are paths from
 /// the root (`/guidance/…`), which mean nothing on paper without it.
 fn site_address_rule(config: &Config) -> String {
-    let origin = &config.base_url[..config.base_url.len() - config.base_path.len()];
-    let quoted: String = origin
+    let quoted: String = config
+        .origin()
         .chars()
         .flat_map(|c| match c {
             '"' | '\\' => vec!['\\', c],

@@ -516,6 +516,12 @@ impl Config {
     }
 
     /// Root-relative URL (with the base path) of a site path such as `guidance/x/`.
+    /// `base_url` without its path (`https://example.org`): what root-relative URLs such as
+    /// `/guidance/` are relative to.
+    pub fn origin(&self) -> &str {
+        &self.base_url[..self.base_url.len() - self.base_path.len()]
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
     }

@@ -15,7 +15,6 @@ use std::io::{Cursor, Write};
 
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 use serde::Serialize;
-use tera::Value;
 
 use crate::assets::{self, Stylesheet};
 use crate::config::LangId;
@@ -188,14 +187,8 @@ fn copy(
         files.insert(names[&site.places[id].path].clone(), rewrite(html)?);
     }
     if has_search {
-        let mut context = shared.base(site, lang);
-        context.insert_value("offline_copy", fields.clone());
-        context.insert_value(
-            "search_index",
-            Value::from(site.config.url(&crate::search::index_path(site, lang))),
-        );
-        let mut html = Vec::with_capacity(8 * 1024);
-        templates.render(crate::search::TEMPLATE, &context, &mut html)?;
+        let html =
+            crate::search::page(site, templates, shared, lang, &[("offline_copy", &fields)])?;
         files.insert("search.html".to_owned(), rewrite(html)?);
         let index = crate::search::index_of(site, rendered, lang, |id| {
             names.get(&site.places[id].path).cloned()
@@ -268,7 +261,7 @@ fn localize(
     used: &RefCell<Vec<String>>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let base_path = site.config.base_path.as_str();
-    let origin = &site.config.base_url[..site.config.base_url.len() - base_path.len()];
+    let origin = site.config.origin();
     let address = |value: &str| -> Option<String> {
         let inside = value.strip_prefix(base_path)?;
         let split = inside.find(['#', '?']).unwrap_or(inside.len());

@@ -98,14 +98,19 @@ pub fn indexes(
 }
 
 /// Language `lang`'s search page: the theme's `search.html` with the context of the 404 page
-/// and `search_index`, the URL of the language's index.
+/// and `search_index`, the URL of the language's index, and the values `extra` (the offline
+/// copy's `offline_copy`).
 pub fn page(
     site: &Site,
     templates: &Templates,
     shared: &Shared,
     lang: LangId,
+    extra: &[(&'static str, &Value)],
 ) -> Result<Vec<u8>, Diagnostic> {
     let mut context = shared.base(site, lang);
+    for (name, value) in extra {
+        context.insert_value(*name, (*value).clone());
+    }
     context.insert_value(
         "search_index",
         Value::from(site.config.url(&index_path(site, lang))),
@@ -136,7 +141,7 @@ pub fn write(
                 found.push(render::write_error(&index, &err));
             }
             let path = format!("{}index.html", folder(site, lang));
-            match page(site, templates, shared, lang) {
+            match page(site, templates, shared, lang, &[]) {
                 Ok(html) => {
                     if let Err(err) = sink.write(&path, &html) {
                         found.push(render::write_error(&path, &err));
