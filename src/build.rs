@@ -32,6 +32,10 @@ pub struct Options {
     /// What the output folder holds now, from the last build: given, the build changes only
     /// the files that differ, in place, instead of swapping in a whole new tree.
     pub in_place: Option<crate::output::Written>,
+    /// Go on past pages that fail to load, link or print, leaving them out, so that `check`
+    /// can look at everything else (a build for publishing stops instead). The outcome then
+    /// holds those errors beside the build.
+    pub keep_going: bool,
 }
 
 /// What a successful build keeps for watch mode: enough to render any page again.
@@ -239,13 +243,14 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     let (rendered, markdown_errors) = render::markdown(&site, kept);
     diagnostics.extend(markdown_errors);
     stages.end("markdown");
-    let Some(templates) = templates.filter(|_| !diagnostics.has_errors()) else {
+    let Some(templates) = templates.filter(|_| options.keep_going || !diagnostics.has_errors())
+    else {
         return Outcome::failed(diagnostics);
     };
     let (printed, print_errors) = print::render(&site, &rendered, &print_settings(&site));
     diagnostics.extend(print_errors);
     stages.end("print");
-    if diagnostics.has_errors() {
+    if diagnostics.has_errors() && !options.keep_going {
         return Outcome::failed(diagnostics);
     }
 
@@ -325,11 +330,17 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
                 )
             },
         );
+    // Even going on, a page or file that could not be written is not checked by reading it.
+    let wrote_all = !page_errors
+        .iter()
+        .chain(&file_errors)
+        .chain(&print_write_errors)
+        .any(Diagnostic::is_error);
     diagnostics.extend(page_errors);
     diagnostics.extend(file_errors);
     diagnostics.extend(print_write_errors);
     stages.end("render and write");
-    if diagnostics.has_errors() {
+    if !wrote_all || (diagnostics.has_errors() && !options.keep_going) {
         return Outcome::failed(diagnostics);
     }
     let (written, changed) = match target.finish() {

@@ -350,7 +350,8 @@ impl Config {
                     raw.default_language
                 ),
                 &format!(
-                    "add it to languages, or choose one of: {}",
+                    "{}add it to languages, or choose one of: {}",
+                    crate::suggest::did_you_mean(&raw.default_language, known.iter().copied()),
                     known.join(", ")
                 ),
             ));

@@ -7,15 +7,16 @@
 use std::fmt;
 
 /// Which stage of the pipeline found the problem. Shown to nobody, but lets callers (and tests)
-/// tell a content error from a template error without matching on message text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// tell a content error from a template error without matching on message text. Listed in the
+/// order problems are reported: what fails to load comes before what fails because of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
     Config,
     Content,
-    Markdown,
-    Links,
     Templates,
     Assets,
+    Markdown,
+    Links,
     Print,
     Output,
     /// `check`'s findings in the built site and its sources.
@@ -45,9 +46,48 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub span: Option<Span>,
-    /// The text of the line `span` points at, quoted under the message.
-    pub source_line: Option<String>,
+    /// The text of the line `span` points at, quoted under the message. (A boxed `str`, and
+    /// the rest boxed below, keep the type small: diagnostics travel in `Result`s everywhere.)
+    source_line: Option<Box<str>>,
     pub help: Option<String>,
+    /// None for most problems.
+    related: Option<Box<Related>>,
+}
+
+/// What a problem has to do with others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Related {
+    /// Shown after the help: where else the problem was met, what depends on it.
+    notes: Vec<String>,
+    /// Set when this problem exists only because another file failed to load: it is folded into
+    /// that file's own error rather than listed (one missing `]` is one problem, not twelve).
+    knock_on: Option<KnockOn>,
+}
+
+/// A problem that follows from another file's error, and what kind of thing it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnockOn {
+    /// The file that failed, as in its [`Span::file`].
+    pub cause: String,
+    pub kind: Dependent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Dependent {
+    /// A link from another page to the failed page.
+    Link,
+}
+
+impl Dependent {
+    /// The note on the cause's error once `n` such problems are folded into it.
+    fn note(self, n: usize) -> String {
+        match self {
+            Dependent::Link => format!(
+                "{} to this page will work again once it loads",
+                crate::text::count(n, "link", "links")
+            ),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -59,6 +99,7 @@ impl Diagnostic {
             span: None,
             source_line: None,
             help: None,
+            related: None,
         }
     }
 
@@ -72,9 +113,7 @@ impl Diagnostic {
     /// Points at `line:col` of `file`, quoting that line of `source` when it exists.
     pub fn at(mut self, file: &str, source: Option<&str>, line: usize, col: usize) -> Self {
         let line = line.max(1);
-        self.source_line = source
-            .and_then(|s| s.lines().nth(line - 1))
-            .map(str::to_owned);
+        self.source_line = source.and_then(|s| s.lines().nth(line - 1)).map(Box::from);
         self.span = Some(Span {
             file: file.to_owned(),
             line,
@@ -94,8 +133,45 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.related_mut().notes.push(note.into());
+        self
+    }
+
+    /// Marks this problem as following from `cause` failing to load (see [`KnockOn`]).
+    pub fn because_of(mut self, cause: &str, kind: Dependent) -> Self {
+        self.related_mut().knock_on = Some(KnockOn {
+            cause: cause.to_owned(),
+            kind,
+        });
+        self
+    }
+
+    pub fn notes(&self) -> &[String] {
+        self.related.as_ref().map_or(&[], |r| r.notes.as_slice())
+    }
+
+    pub fn knock_on(&self) -> Option<&KnockOn> {
+        self.related.as_ref().and_then(|r| r.knock_on.as_ref())
+    }
+
+    fn related_mut(&mut self) -> &mut Related {
+        self.related.get_or_insert_with(Box::default)
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The order problems are listed in: errors first, then by stage (a file that does not load
+    /// before what it breaks), then by place.
+    fn order(&self) -> impl Ord + '_ {
+        (
+            std::cmp::Reverse(self.severity),
+            self.stage,
+            self.span.as_ref(),
+            &self.message,
+        )
     }
 }
 
@@ -145,6 +221,9 @@ impl fmt::Display for Diagnostic {
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
         }
+        for note in self.notes() {
+            writeln!(f, "  = note: {note}")?;
+        }
         Ok(())
     }
 }
@@ -172,14 +251,61 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// Sorts by file and position and drops exact repeats (a template error hit by thousands
-    /// of pages is one problem to fix, not thousands).
+    /// The problems to show, root causes first: repeats are merged (a template error met by
+    /// thousands of pages is one problem to fix, not thousands), and problems that only follow
+    /// from a file failing to load become a note on that file's error.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items
-            .sort_by(|a, b| (a.span.as_ref(), &a.message).cmp(&(b.span.as_ref(), &b.message)));
-        self.items.dedup();
-        self.items
+        self.items.sort_by(|a, b| a.order().cmp(&b.order()));
+        let mut merged: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
+        for d in self.items {
+            match merged.last_mut() {
+                Some(last)
+                    if last.order().cmp(&d.order()).is_eq() && last.knock_on() == d.knock_on() =>
+                {
+                    for note in d.notes() {
+                        if !last.notes().contains(note) {
+                            last.related_mut().notes.push(note.clone());
+                        }
+                    }
+                    last.help = last.help.take().or(d.help);
+                }
+                _ => merged.push(d),
+            }
+        }
+        fold_knock_ons(merged)
     }
+}
+
+/// Moves each knock-on problem into a note on the first error of the file it follows from. One
+/// whose cause reported nothing (which should not happen) stays listed, so nothing is hidden.
+fn fold_knock_ons(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::BTreeMap;
+    let root_of = |file: &str, items: &[Diagnostic]| {
+        items.iter().position(|d| {
+            d.is_error()
+                && d.knock_on().is_none()
+                && d.span.as_ref().is_some_and(|s| s.file == file)
+        })
+    };
+    let mut folded: BTreeMap<(usize, Dependent), usize> = BTreeMap::new();
+    let mut keep = vec![true; items.len()];
+    for (i, d) in items.iter().enumerate() {
+        if let Some(knock_on) = d.knock_on() {
+            if let Some(root) = root_of(&knock_on.cause, &items) {
+                *folded.entry((root, knock_on.kind)).or_default() += 1;
+                keep[i] = false;
+            }
+        }
+    }
+    let mut items = items;
+    for ((root, kind), n) in folded {
+        items[root].related_mut().notes.push(kind.note(n));
+    }
+    items
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(d, keep)| keep.then_some(d))
+        .collect()
 }
 
 impl IntoIterator for Diagnostics {

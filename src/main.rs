@@ -354,6 +354,7 @@ fn main() -> ExitCode {
                 print_bleed,
                 keep: false,
                 in_place: None,
+                keep_going: false,
             });
             let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {

@@ -150,16 +150,16 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
         ))));
     }
     let Some(target_lang) = config.find_language(lang.trim()) else {
-        return Err(one(
-            Diagnostic::error(
-                Stage::Config,
-                format!("`{lang}` is not one of the site's languages"),
-            )
-            .with_help(format!(
-                "use one of the codes in site.yaml: {}; to add a language, add it to `languages:` in site.yaml",
-                others.join(", ")
-            )),
-        ));
+        return Err(one(Diagnostic::error(
+            Stage::Config,
+            format!("`{lang}` is not one of the site's languages"),
+        )
+        .with_help(format!(
+            "{}use one of the codes in site.yaml: {}; to add a language, add it to \
+                 `languages:` in site.yaml",
+            crate::suggest::did_you_mean(lang.trim(), others.iter().copied()),
+            others.join(", ")
+        ))));
     };
     if target_lang == config.default_language {
         return Err(one(Diagnostic::error(

@@ -1,7 +1,7 @@
 //! The resolve stage: from loaded files to a site with URLs, translation groups and a section
 //! tree. After [`Site::resolve`] nothing changes; render stages share it across threads.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::config::{Config, LangId};
@@ -50,8 +50,8 @@ pub struct Site {
     pub assets: Vec<(Asset, String)>,
     /// Redirect pages: output path and the page they point to.
     pub aliases: Vec<(String, PageId)>,
-    /// Keys of pages whose file had errors of its own (see [`Content::failed`]).
-    pub failed: BTreeSet<String>,
+    /// Pages whose file had errors of its own, by key (see [`Content::failed`]).
+    pub failed: BTreeMap<String, Vec<(LangId, String)>>,
     /// The practices of `practices.yaml`, each with its own print pack.
     pub practices: Vec<crate::practices::Practice>,
 }
@@ -79,10 +79,25 @@ impl Site {
                     .with_help("its pages are listed under the section above it; add _index.md to make it a section"),
             );
         }
-        if !groups.contains_key("_index.md") {
+        // Without one, the site's own address finds nothing, even when translations of the home
+        // page exist. A home page that failed to load has reported that already.
+        let default = config.default_language;
+        let has_home = groups
+            .get("_index.md")
+            .is_some_and(|v| v[default].is_some());
+        let home_failed = content
+            .failed
+            .get("_index.md")
+            .is_some_and(|f| f.iter().any(|(lang, _)| *lang == default));
+        if !has_home && !home_failed {
             diagnostics.push(
                 Diagnostic::error(Stage::Content, "the home page content/_index.md is missing")
-                    .with_help("create content/_index.md with a title in its front matter"),
+                    .at("content/_index.md", None, 1, 1)
+                    .with_help(format!(
+                        "create content/_index.md with a title in its front matter; it is the \
+                         page at the site's address, in {}",
+                        config.language(default).name
+                    )),
             );
         }
 
@@ -119,6 +134,24 @@ impl Site {
                 .iter()
                 .find_map(|&other| versions[other])
         })
+    }
+
+    /// The file that failed to load and so left a link in `lang` (or, with `explicit`, to that
+    /// language only) with no page: the one the link would have reached.
+    pub fn failed_file(&self, key: &str, lang: LangId, explicit: bool) -> Option<&str> {
+        let failed = self.failed.get(key)?;
+        let failed_in = |l: LangId| {
+            failed
+                .iter()
+                .find(|(failed_lang, _)| *failed_lang == l)
+                .map(|(_, file)| file.as_str())
+        };
+        if explicit {
+            return failed_in(lang);
+        }
+        std::iter::once(lang)
+            .chain(self.config.language(lang).fallbacks.iter().copied())
+            .find_map(failed_in)
     }
 
     pub fn versions(&self, id: PageId) -> &[Option<PageId>] {

@@ -23,6 +23,14 @@ pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// "did you mean `x`? " when a candidate is near `wrong`, else nothing: the start of a help text
+/// that goes on to list every candidate.
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(wrong, candidates)
+        .map(|near| format!("did you mean `{near}`? "))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::browser::{StaticServer, chromium};
+use common::browser::{StaticServer, run_script, scripted_chromium};
 use common::*;
 use serde_json::{Value, json};
 
@@ -30,10 +30,6 @@ struct Phone {
     _scratch: tempfile::TempDir,
 }
 
-fn node_modules() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/playwright-core")
-}
-
 /// The report of one run of phone.mjs over the toolkit, or none where a tool is missing
 /// (which fails under CI=true).
 fn phone() -> Option<&'static Phone> {
@@ -42,25 +38,7 @@ fn phone() -> Option<&'static Phone> {
 }
 
 fn run_phone() -> Option<Phone> {
-    let Some(chromium) = chromium() else {
-        missing_tool("chromium", "apt install chromium");
-        return None;
-    };
-    if Command::new("node").arg("--version").output().is_err() {
-        missing_tool("node", "apt install nodejs");
-        return None;
-    }
-    if !node_modules().is_dir() {
-        // Pinned in tests/browser/package-lock.json; playwright-core downloads no browser.
-        let _ = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser"))
-            .status();
-    }
-    if !node_modules().is_dir() {
-        missing_tool("playwright-core", "npm ci --prefix tests/browser");
-        return None;
-    }
+    let chromium = scripted_chromium()?;
     let site = Site::repo_copy();
     let out = site.build_ok();
     let server = StaticServer::start(out.dir.clone());
@@ -125,20 +103,7 @@ fn run_phone() -> Option<Phone> {
         "offline": offline,
         "print": print,
     });
-    let request_file = scratch.path().join("request.json");
-    std::fs::write(&request_file, request.to_string()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/phone.mjs");
-    let run = Command::new("node")
-        .arg(&script)
-        .arg(&request_file)
-        .output()
-        .expect("run node");
-    assert!(
-        run.status.success(),
-        "phone.mjs failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: Value = serde_json::from_slice(&run.stdout).expect("phone.mjs prints JSON");
+    let report = run_script("phone.mjs", &request);
     Some(Phone {
         report,
         missing_copies,

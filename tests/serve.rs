@@ -668,3 +668,68 @@ fn an_edit_of_a_patient_page_remakes_its_offline_copy() {
     assert!(page.contains("كلمات جديدة."), "the copy has the edit");
     assert_same_as_clean_build(&site, "after the edit");
 }
+
+#[test]
+fn the_error_overlay_is_readable_and_shows_the_edited_file_first() {
+    let Some(chromium) = common::browser::scripted_chromium() else {
+        return;
+    };
+    let site = small_site();
+    // A theme that puts a light panel behind `pre`, as the toolkit's does: the overlay must
+    // stay readable whatever the theme's rules.
+    let css = site.read("themes/default/css/main.css");
+    site.write(
+        "themes/default/css/main.css",
+        format!("{css}\npre {{ background: #f3f2f1; padding: 1em; }}\n"),
+    );
+    let server = start(&site);
+    let rx = events(server.port);
+    // Two problems: the older one, in the front matter of guide/_index.md, comes first in a
+    // build's order; the one just saved is a broken link in guide/two.md.
+    site.write(
+        "content/guide/_index.md",
+        "---\ntitle: Guide\nweight: [1\n---\n\nThe guide.\n",
+    );
+    assert!(next_event(&rx).starts_with("event: errors"));
+    site.write(
+        "content/guide/two.md",
+        md(
+            "title: Two\nweight: 2",
+            "See [the rules](@/guide/rulez.md).",
+        ),
+    );
+    let event = next_event(&rx);
+    assert!(event.starts_with("event: errors"), "{event}");
+
+    let report = common::browser::run_script(
+        "overlay.mjs",
+        &serde_json::json!({
+            "chromium": chromium,
+            "url": format!("http://127.0.0.1:{}/guide/one/", server.port),
+            "axe": common::browser::node_module_file("axe-core/axe.min.js"),
+        }),
+    );
+    let text = report["text"].as_str().unwrap_or_default();
+    let first = text.lines().take(2).collect::<Vec<_>>().join("\n");
+    assert!(
+        first.contains("content/guide/two.md"),
+        "the file just saved comes first:\n{text}"
+    );
+    assert!(
+        text.contains("content/guide/_index.md:3"),
+        "and the other problem is still shown:\n{text}"
+    );
+    let checked: Vec<&str> = report["checked"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        checked.contains(&"color-contrast"),
+        "axe measured the contrast: {checked:?}"
+    );
+    assert_eq!(
+        report["violations"],
+        serde_json::json!([]),
+        "axe finds no WCAG A or AA problem in the overlay"
+    );
+}

@@ -9,13 +9,13 @@
 
 mod citations;
 mod external;
+mod origins;
 mod output;
 mod report;
 mod sources;
 mod urls;
 mod weight;
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -127,6 +127,17 @@ impl Finding {
         self.diagnostic = self.diagnostic.with_help(help);
         self
     }
+
+    fn with_note(mut self, note: impl Into<String>) -> Finding {
+        self.diagnostic = self.diagnostic.with_note(note);
+        self
+    }
+
+    /// Names the built file in the message, for a finding no source line could be found for.
+    fn prefixed(mut self, built: &str) -> Finding {
+        self.diagnostic.message = format!("{built}: {}", self.diagnostic.message);
+        self
+    }
 }
 
 pub fn run(settings: &Settings) -> Report {
@@ -145,6 +156,7 @@ pub fn run(settings: &Settings) -> Report {
         print_bleed: None,
         keep: true,
         in_place: None,
+        keep_going: true,
     });
     let Some(built) = outcome.built else {
         let findings = outcome
@@ -158,12 +170,17 @@ pub fn run(settings: &Settings) -> Report {
             .collect();
         return Report::new(findings, Vec::new(), Vec::new(), 0).denying(settings.deny_warnings);
     };
+    // The build went on past the pages that failed: their errors lead, and everything that did
+    // load is checked too, so one round shows all there is to fix.
     let warnings: Vec<Finding> = outcome
         .diagnostics
         .into_iter()
-        .filter(|d| !d.is_error())
         .map(|diagnostic| Finding {
-            kind: Kind::BuildWarning,
+            kind: if diagnostic.is_error() {
+                Kind::Build
+            } else {
+                Kind::BuildWarning
+            },
             diagnostic,
         })
         .collect();
@@ -177,19 +194,24 @@ pub fn run(settings: &Settings) -> Report {
             (found, headings)
         })
         .collect();
-    let mut origins = output::Origins {
-        pages: HashMap::new(),
-        entry_points: HashSet::new(),
-        markdown_headings: HashMap::new(),
-    };
+    let mut origins = origins::Origins::default();
+    for (file, text) in built.templates.sources() {
+        origins.template_files.push(file.to_owned());
+        origins.texts.insert(file.to_owned(), text.to_owned());
+    }
     let mut findings = sources::theme(site);
     findings.extend(unknown_cited_sections(site));
     findings.extend(warnings);
     for (id, (found, headings)) in per_page.into_iter().enumerate() {
         let path = render::page_path(site, id);
-        origins
-            .pages
-            .insert(path.clone(), site.pages[id].file.clone());
+        let page = &site.pages[id];
+        origins.pages.insert(path.clone(), page.file.clone());
+        origins.texts.insert(page.file.clone(), page.source.clone());
+        if let Some(template) = built.templates.file_of(render::template_of(site, id)) {
+            origins
+                .templates_of
+                .insert(path.clone(), template.to_owned());
+        }
         origins.markdown_headings.insert(path, headings);
         findings.extend(found);
     }

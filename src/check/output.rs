@@ -8,6 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use scraper::{Html, Selector};
 
+use super::origins::Origins;
 use super::urls::{self, Base, Target};
 use super::{Finding, Kind};
 
@@ -21,25 +22,6 @@ struct Parsed {
     headings: Vec<(u8, String)>,
     /// `src` of images with no `alt` attribute at all.
     no_alt: Vec<String>,
-}
-
-/// Where a built file came from, for messages: the content file of a page, or the theme.
-pub struct Origins {
-    pub pages: HashMap<String, String>,
-    /// Output paths that nothing needs to link to: home pages, the 404 page, search pages.
-    pub entry_points: HashSet<String>,
-    /// Headings written in each page's Markdown, so a skipped level there is reported once, at
-    /// the source, rather than again here.
-    pub markdown_headings: HashMap<String, Vec<String>>,
-}
-
-impl Origins {
-    fn of(&self, path: &str) -> String {
-        match self.pages.get(path) {
-            Some(file) => format!("{path} (from {file})"),
-            None => format!("{path} (made by the theme)"),
-        }
-    }
 }
 
 pub struct Checked {
@@ -98,6 +80,7 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
             size(from) + loaded.iter().map(|p| size(p)).sum::<u64>(),
         );
         let origin = || origins.of(from);
+        let place = |needle: &str, finding: Finding| origins.place(from, needle, finding);
         for url in page.links.iter() {
             match base.resolve(from, url) {
                 Target::External(url) => {
@@ -105,56 +88,65 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
                 }
                 Target::Internal { path, fragment } => {
                     let Some(found) = existing(&all, &path) else {
-                        findings.push(Finding::new(
-                            Kind::BrokenLink,
-                            format!("{}: the link `{url}` leads to no page or file", origin()),
-                            "correct the link, or add the page it should lead to",
+                        findings.push(place(
+                            url,
+                            Finding::new(
+                                Kind::BrokenLink,
+                                format!("the link `{url}` leads to no page or file"),
+                                "correct the link, or add the page it should lead to",
+                            ),
                         ));
                         continue;
                     };
                     if found != from {
                         *inbound.entry(found.clone()).or_default() += 1;
                     }
-                    check_fragment(&parsed, from, url, &found, fragment, &origin, &mut findings);
+                    let broken = broken_fragment(&parsed, from, url, &found, fragment);
+                    findings.extend(broken.map(|finding| place(url, finding)));
                 }
                 Target::Other => {}
             }
         }
         for fetch in &page.fetches {
             if urls::is_off_site(&fetch.url) {
-                findings.push(Finding::new(
-                    Kind::OffSite,
-                    format!(
-                        "{}: `<{}>` would make every reader's browser contact another server: {}",
-                        origin(),
-                        fetch.element,
-                        fetch.url
+                findings.push(place(
+                    &fetch.url,
+                    Finding::new(
+                        Kind::OffSite,
+                        format!(
+                            "`<{}>` would make every reader's browser contact another server: {}",
+                            fetch.element, fetch.url
+                        ),
+                        "ship the file with the site (in static/ or the theme) and link it from \
+                         there: the site promises readers it asks nothing of other servers",
                     ),
-                    "ship the file with the site (in static/ or the theme) and link it from there: \
-                     the site promises readers it asks nothing of other servers",
                 ));
                 continue;
             }
             if let Target::Internal { path, .. } = base.resolve(from, &fetch.url) {
                 if existing(&all, &path).is_none() {
-                    findings.push(Finding::new(
-                        Kind::BrokenLink,
-                        format!(
-                            "{}: `<{}>` asks for `{}`, which the site does not have",
-                            origin(),
-                            fetch.element,
-                            fetch.url
+                    findings.push(place(
+                        &fetch.url,
+                        Finding::new(
+                            Kind::BrokenLink,
+                            format!(
+                                "`<{}>` asks for `{}`, which the site does not have",
+                                fetch.element, fetch.url
+                            ),
+                            "correct the address, or add the file",
                         ),
-                        "correct the address, or add the file",
                     ));
                 }
             }
         }
         for src in &page.no_alt {
-            findings.push(Finding::new(
-                Kind::MissingAlt,
-                format!("{}: the image `{src}` has no alt text", origin()),
-                "add alt=\"…\" saying what the image shows, or alt=\"\" if it is decoration only",
+            findings.push(place(
+                src,
+                Finding::new(
+                    Kind::MissingAlt,
+                    format!("the image `{src}` has no alt text"),
+                    "add alt=\"…\" saying what the image shows, or alt=\"\" if it is decoration only",
+                ),
             ));
         }
         let written = origins.markdown_headings.get(from);
@@ -176,10 +168,14 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
 
     for page in origins.pages.keys() {
         if !origins.entry_points.contains(page) && !inbound.contains_key(page) {
-            findings.push(Finding::new(
-                Kind::Orphan,
-                format!("{}: no other page links to it", origins.of(page)),
-                "link it from its section or a related page, or mark it `draft: true` if it is not ready",
+            findings.push(origins.at_page(
+                page,
+                Finding::new(
+                    Kind::Orphan,
+                    "no other page links to it",
+                    "link it from its section or a related page, or mark it `draft: true` if it \
+                     is not ready",
+                ),
             ));
         }
     }
@@ -212,37 +208,42 @@ fn existing(all: &HashSet<&str>, path: &str) -> Option<String> {
     all.contains(index.as_str()).then_some(index)
 }
 
-fn check_fragment(
+/// A link's `#fragment` that the page it leads to has no element for, with the ids it has,
+/// nearest first.
+fn broken_fragment(
     parsed: &BTreeMap<&str, Parsed>,
     from: &str,
     url: &str,
     target: &str,
     fragment: Option<String>,
-    origin: &dyn Fn() -> String,
-    findings: &mut Vec<Finding>,
-) {
-    let Some(fragment) = fragment.filter(|f| !f.is_empty() && f != "top") else {
-        return;
-    };
-    let Some(page) = parsed.get(target) else {
-        return;
-    };
+) -> Option<Finding> {
+    let fragment = fragment.filter(|f| !f.is_empty() && f != "top")?;
+    let page = parsed.get(target)?;
     if page.ids.contains(&fragment) {
-        return;
+        return None;
     }
     let what = if target == from {
         "this page".to_owned()
     } else {
         target.to_owned()
     };
-    findings.push(Finding::new(
-        Kind::BrokenAnchor,
+    let known = crate::suggest::ranked(&fragment, page.ids.iter().map(String::as_str));
+    let help = if known.is_empty() {
+        format!("{what} has nothing to link to with `#`; drop the `#{fragment}`")
+    } else {
         format!(
-            "{}: the link `{url}` points at `#{fragment}`, which {what} does not have",
-            origin()
-        ),
-        "link to a heading the page has (its id is shown in the address when you click its link), or drop the #part",
-    ));
+            "{}{what} has the ids, nearest first: {}",
+            crate::suggest::nearest(&fragment, known.iter().copied())
+                .map(|id| format!("did you mean `#{id}`? "))
+                .unwrap_or_default(),
+            known.join(", ")
+        )
+    };
+    Some(Finding::new(
+        Kind::BrokenAnchor,
+        format!("the link `{url}` points at `#{fragment}`, which {what} does not have"),
+        help,
+    ))
 }
 
 /// Headings that skip a level: each with its level, text and the level before it.

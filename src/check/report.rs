@@ -98,13 +98,20 @@ impl Report {
             let key = |f: &Finding| {
                 (
                     f.kind,
+                    // Within the build's errors: a file that fails to load before the rest.
+                    f.diagnostic.stage,
                     f.diagnostic.span.clone(),
                     f.diagnostic.message.clone(),
                 )
             };
             key(a).cmp(&key(b))
         });
-        findings.dedup_by(|a, b| a.kind == b.kind && a.diagnostic == b.diagnostic);
+        // One line of a template is one problem, however many pages it made and whichever
+        // check met it (the theme's sources, or a built page placed back at that line).
+        let line = |f: &Finding| f.diagnostic.span.as_ref().map(|s| (s.file.clone(), s.line));
+        findings.dedup_by(|a, b| {
+            a.kind == b.kind && a.diagnostic.message == b.diagnostic.message && line(a) == line(b)
+        });
         Report {
             findings,
             languages,
@@ -292,6 +299,7 @@ impl Report {
                     "line": d.span.as_ref().map(|s| s.line),
                     "column": d.span.as_ref().map(|s| s.col),
                     "help": d.help,
+                    "notes": d.notes(),
                 })
             })
             .collect();

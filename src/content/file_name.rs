@@ -43,8 +43,11 @@ pub fn parse(file_name: &str, config: &Config) -> Option<Result<MarkdownName, St
         Some((base, suffix)) if !base.is_empty() => match config.find_language(suffix) {
             Some(lang) => (base, lang),
             None if is_language_tag(suffix) => {
+                let codes = config.languages.iter().map(|l| l.code.as_str());
                 return Some(Err(format!(
-                    "`{suffix}` in `{file_name}` looks like a language, but the site's languages are {}",
+                    "`{suffix}` in `{file_name}` looks like a language, but the site has no \
+                     language `{suffix}`: {}its languages are {}",
+                    crate::suggest::did_you_mean(suffix, codes),
                     config.language_codes()
                 )));
             }

@@ -233,15 +233,44 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     }
     .parse::<FrontMatter>()?;
     if front.title.trim().is_empty() {
-        return Err(Diagnostic::error(Stage::Content, "the title is empty")
-            .at(file, Some(text), 2, 1)
-            .with_help("write the page's title after `title:`"));
+        return Err(empty_title(text, yaml, file));
     }
     Ok(Split {
         front,
         body: &text[body_start.min(text.len())..],
         body_line: fence_line + 1,
     })
+}
+
+/// A title left empty, or emptied by YAML reading what follows a `#` as a comment.
+fn empty_title(text: &str, yaml: &str, file: &str) -> Diagnostic {
+    let title_line = yaml
+        .lines()
+        .position(|l| l.starts_with("title:"))
+        .map_or(1, |i| i + 1);
+    let value = yaml
+        .lines()
+        .nth(title_line - 1)
+        .and_then(|l| l.strip_prefix("title:"))
+        .unwrap_or("")
+        .trim();
+    let (message, help) = if value.starts_with('#') {
+        (
+            "the title is empty: YAML reads text that starts with `#` as a comment",
+            format!(
+                "put the whole title in quotes: title: {}",
+                crate::yaml::quoted(value)
+            ),
+        )
+    } else {
+        (
+            "the title is empty",
+            "write the page's title after `title:`".to_owned(),
+        )
+    };
+    Diagnostic::error(Stage::Content, message)
+        .at(file, Some(text), title_line + 1, 1)
+        .with_help(help)
 }
 
 #[cfg(test)]

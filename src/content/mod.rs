@@ -102,9 +102,9 @@ pub struct Asset {
 pub struct Content {
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
-    /// Keys of pages whose file could not be loaded: links to them are reported as pointing at
-    /// a broken file, not at a missing one.
-    pub failed: BTreeSet<String>,
+    /// Pages whose file could not be loaded, by key: each failed file and its language. Links to
+    /// them are problems that follow from that file's error, not missing pages.
+    pub failed: BTreeMap<String, Vec<(LangId, String)>>,
     /// Folders holding pages but no `_index.md`, with the first such page (for the warning).
     pub folders_without_index: BTreeMap<String, String>,
 }
@@ -261,26 +261,30 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         }
     }
 
-    let loaded: Vec<(String, Result<Option<Page>, Diagnostic>)> = markdown
+    let loaded: Vec<(String, LangId, String, Loaded)> = markdown
         .into_par_iter()
         .map(|(entry, name)| {
             let key = join(&entry.dir, &name.key_file());
-            (key.clone(), load_page(entry, name, key, drafts))
+            let (lang, file) = (name.lang, format!("{CONTENT_DIR}/{}", entry.rel));
+            (key.clone(), lang, file, load_page(entry, name, key, drafts))
         })
         .collect();
-    for (key, result) in loaded {
+    for (key, lang, file, result) in loaded {
         match result {
             Ok(Some(page)) => content.pages.push(page),
             Ok(None) => {}
             Err(d) => {
                 diagnostics.push(d);
-                content.failed.insert(key);
+                content.failed.entry(key).or_default().push((lang, file));
             }
         }
     }
     check_unique_versions(&content.pages, config, &mut diagnostics);
     (content, diagnostics)
 }
+
+/// One Markdown file: its page, none for a draft left out, or why it could not be read.
+type Loaded = Result<Option<Page>, Diagnostic>;
 
 fn load_page(
     entry: Entry,

@@ -10,7 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Stage, line_col};
+use crate::diagnostics::{Dependent, Diagnostic, Stage, line_col};
 use crate::i18n::Lookup;
 use crate::links;
 use crate::site::{PageId, Site};
@@ -386,13 +386,18 @@ impl<'s> Renderer<'s> {
             None => site.find(&link.key, lang),
         };
         let Some(target) = target else {
+            let explicit = link.lang.is_some();
+            if let Some(file) = site.failed_file(&link.key, link.lang.unwrap_or(lang), explicit) {
+                let file = file.to_owned();
+                let help =
+                    format!("{file} exists but could not be read: fix the errors reported for it");
+                let message = format!("broken link: `{url}` does not name a page");
+                let d = self.diagnostic(Diagnostic::error(Stage::Links, message), at, &help);
+                self.diagnostics.push(d.because_of(&file, Dependent::Link));
+                return String::from("#");
+            }
             let help = if site.groups.contains_key(&link.key) {
                 "that page has no version in the language the link names".to_owned()
-            } else if site.failed.contains(&link.key) {
-                format!(
-                    "content/{} exists but could not be read: fix the errors reported for it",
-                    link.key
-                )
             } else if let Some(near) =
                 crate::suggest::nearest(&link.key, site.groups.keys().map(String::as_str))
             {

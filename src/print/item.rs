@@ -175,7 +175,11 @@ pub fn plan(
                     format!("the theme has no print template `{template}`"),
                 )
                 .with_help(format!(
-                    "use one of: {} (files in themes/{}/print/)",
+                    "{}use one of: {} (files in themes/{}/print/)",
+                    crate::suggest::did_you_mean(
+                        template,
+                        templates.names().iter().map(String::as_str)
+                    ),
                     templates.names().join(", "),
                     site.config.theme
                 )),

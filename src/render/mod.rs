@@ -120,6 +120,12 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
         }
         let available = templates.names().join(", ");
         if page.front.template.is_some() {
+            // Partials and the base layout are pieces of pages, not templates a page can name.
+            let pages: Vec<&str> = templates
+                .names()
+                .into_iter()
+                .filter(|n| !n.starts_with("partials/") && *n != "base.html")
+                .collect();
             missing.push(
                 page.error_at_key(
                     Stage::Templates,
@@ -129,7 +135,11 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
                         site.config.theme
                     ),
                 )
-                .with_help(format!("use one of: {available}")),
+                .with_help(format!(
+                    "{}a page can use one of: {}",
+                    crate::suggest::did_you_mean(name, pages.iter().copied()),
+                    pages.join(", ")
+                )),
             );
         } else if !reported_defaults.contains(&name) {
             reported_defaults.push(name);
@@ -229,14 +239,15 @@ fn group_failures(site: &Site, failures: Vec<(Diagnostic, PageId)>) -> Vec<Diagn
     groups
         .into_iter()
         .map(|(diagnostic, id, count)| {
-            let others = if count > 1 {
-                format!(" and {} other pages", count - 1)
-            } else {
-                String::new()
+            let others = match count {
+                1 => String::new(),
+                n => format!(
+                    " and {}",
+                    crate::text::count(n - 1, "other page", "other pages")
+                ),
             };
-            let help = diagnostic.help.clone().unwrap_or_default();
-            diagnostic.with_help(format!(
-                "{help} (while rendering {}{others})",
+            diagnostic.with_note(format!(
+                "met while rendering {}{others}",
                 site.pages[id].file
             ))
         })

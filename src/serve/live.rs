@@ -79,10 +79,16 @@ pub const SCRIPT: &str = r#"// Safe Surgeries watch mode: reloads this page when
 })();
 "#;
 
+/// Every colour is set on every element of the box, so that no rule of the site's theme (its
+/// `pre` has a light panel behind it) can leave pale text on a pale background. Opaque, so the
+/// contrast does not depend on the page beneath: white and light pink on #1b1b1b are above 13:1.
 pub const STYLE: &str = "#safe-surgeries-errors{position:fixed;inset:0;z-index:2147483647;overflow:auto;\
-margin:0;padding:1.5rem;background:rgba(20,20,20,.94);color:#fff;font:16px/1.5 system-ui,sans-serif}\
-#safe-surgeries-errors pre{white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace;color:#ffd7d7}\
-.safe-surgeries-errors-title{font-weight:700;font-size:1.125rem;margin:0 0 1rem}\n";
+box-sizing:border-box;margin:0;padding:1.5rem;background:#1b1b1b;color:#fff;\
+font:16px/1.5 system-ui,sans-serif;text-align:left}\
+#safe-surgeries-errors pre{margin:0;padding:0;border:0;background:#1b1b1b;color:#ffe0e0;\
+white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.5 ui-monospace,monospace}\
+#safe-surgeries-errors .safe-surgeries-errors-title{font-weight:700;font-size:1.125rem;\
+margin:0 0 1rem;background:#1b1b1b;color:#fff}\n";
 
 /// Everyone listening for events, and the errors of the last build, for whoever connects next.
 pub struct Hub {

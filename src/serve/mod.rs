@@ -72,6 +72,17 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         failed: false,
         hub: Arc::clone(&hub),
     };
+    // Before the first build, which takes a while on a big site: a busy port fails at once.
+    let server = tiny_http::Server::http((settings.bind, settings.port)).map_err(|e| {
+        format!(
+            "cannot listen on {}:{}: {e} (is another server using the port? try --port)",
+            settings.bind, settings.port
+        )
+    })?;
+    // Watching from before the first build, so that a file saved while it runs, or as soon as
+    // the first page is served, is rebuilt too.
+    let mut watcher = watch::Watcher::new(&site_root)
+        .map_err(|e| format!("cannot watch {}: {e}", site_root.display()))?;
     let started = Instant::now();
     match session.full_build() {
         Ok(rebuilt) => say(&format!(
@@ -80,7 +91,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
             count(rebuilt.changed.len(), "file", "files"),
             started.elapsed().as_millis()
         )),
-        Err(diagnostics) => report_failure(&hub, &diagnostics),
+        Err(diagnostics) => report_failure(&hub, &diagnostics, &BTreeSet::new()),
     }
     std::fs::create_dir_all(&session.output)
         .map_err(|e| format!("cannot create {}: {e}", session.output.display()))?;
@@ -93,12 +104,6 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         .as_ref()
         .map_or_else(|| "/".to_owned(), |b| b.site.config.base_path.clone());
 
-    let server = tiny_http::Server::http((settings.bind, settings.port)).map_err(|e| {
-        format!(
-            "cannot listen on {}:{}: {e} (is another server using the port? try --port)",
-            settings.bind, settings.port
-        )
-    })?;
     let address = server.server_addr().to_ip().map_or_else(
         || format!("{}:{}", settings.bind, settings.port),
         |a| a.to_string(),
@@ -128,8 +133,6 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let mut watcher = watch::Watcher::new(&site_root)
-        .map_err(|e| format!("cannot watch {}: {e}", site_root.display()))?;
     while let Some(changed) = watcher.next_batch() {
         let started = Instant::now();
         let changed = session.sources_among(&changed);
@@ -166,7 +169,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
                 say(&format!(
                     "{what}: the build failed in {took} ms; the last good site is still served"
                 ));
-                report_failure(&hub, &diagnostics);
+                report_failure(&hub, &diagnostics, &changed);
             }
         }
     }
@@ -177,8 +180,23 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-fn report_failure(hub: &live::Hub, diagnostics: &[Diagnostic]) {
-    let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+/// Shows the problems in the terminal and over the open pages, those in the files just saved
+/// first: that is the editor's latest mistake, and what they are looking at.
+fn report_failure(hub: &live::Hub, diagnostics: &[Diagnostic], edited: &BTreeSet<String>) {
+    // Every way a rebuild fails ends here, so each is sorted and folded as a build's are.
+    let diagnostics: Vec<Diagnostic> = diagnostics
+        .iter()
+        .cloned()
+        .collect::<crate::diagnostics::Diagnostics>()
+        .into_sorted();
+    let diagnostics = diagnostics.as_slice();
+    let in_edited = |d: &&Diagnostic| d.span.as_ref().is_some_and(|s| edited.contains(&s.file));
+    let text: Vec<String> = diagnostics
+        .iter()
+        .filter(in_edited)
+        .chain(diagnostics.iter().filter(|d| !in_edited(d)))
+        .map(ToString::to_string)
+        .collect();
     let text = text.join("\n");
     say(&text);
     hub.failed(text);
@@ -217,6 +235,7 @@ impl Session {
             print_bleed: None,
             keep: true,
             in_place: None,
+            keep_going: false,
         }
     }
 

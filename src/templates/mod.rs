@@ -142,6 +142,7 @@ fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
     let help = "fix the template, or ask whoever maintains the theme";
     match report {
         Some(report) => {
+            let help = format!("{}{help}", field_hint(report.message()));
             let file = files.file(report.filename());
             let span = report.span();
             Diagnostic::error(
@@ -163,6 +164,18 @@ fn diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
         None => Diagnostic::error(Stage::Templates, format!("template error: {err}{causes}"))
             .with_help(help),
     }
+}
+
+/// "did you mean `title`? " for Tera's "Field `titel` is not defined. Available fields: …".
+fn field_hint(message: &str) -> String {
+    let Some((_, rest)) = message.split_once("Field `") else {
+        return String::new();
+    };
+    let Some((wrong, rest)) = rest.split_once('`') else {
+        return String::new();
+    };
+    let available = rest.split_once("Available fields: ").map_or("", |(_, a)| a);
+    crate::suggest::did_you_mean(wrong, available.split(", ").map(str::trim))
 }
 
 impl Templates {
@@ -242,6 +255,23 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
+    /// Every template file, as editors see its path, with its text, sorted by path.
+    pub fn sources(&self) -> Vec<(&str, &str)> {
+        let mut sources: Vec<(&str, &str)> = self
+            .files
+            .files
+            .values()
+            .map(|(file, text)| (file.as_str(), text.as_str()))
+            .collect();
+        sources.sort_unstable();
+        sources
+    }
+
+    /// The file of template `name`, as editors see its path.
+    pub fn file_of(&self, name: &str) -> Option<&str> {
+        self.files.files.get(name).map(|(file, _)| file.as_str())
+    }
+
     pub fn names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.tera.get_template_names().collect();
         names.sort_unstable();
@@ -277,7 +307,12 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
         // (a language switcher saying "not translated yet" in each language).
         let lang = match kwargs.get::<String>("lang")? {
             Some(code) => strings_site.config.find_language(&code).ok_or_else(|| {
-                tera::Error::message(format!("t(): `{code}` is not one of the site's languages"))
+                let codes = strings_site.config.languages.iter().map(|l| l.code.as_str());
+                tera::Error::message(format!(
+                    "t(): `{code}` is not one of the site's languages; {}they are: {}",
+                    crate::suggest::did_you_mean(&code, codes),
+                    strings_site.config.language_codes()
+                ))
             })?,
             None => lang_of(&strings_site, state),
         };

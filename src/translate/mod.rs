@@ -122,7 +122,8 @@ impl Project {
                 format!("`{code}` is not one of the site's languages"),
             )
             .with_help(format!(
-                "use one of the codes in site.yaml: {}",
+                "{}use one of the codes in site.yaml: {}",
+                crate::suggest::did_you_mean(code.trim(), others.iter().copied()),
                 others.join(", ")
             ))),
         }

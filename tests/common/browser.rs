@@ -20,6 +20,67 @@ pub fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Chromium, once Node and the pinned packages of tests/browser/ are there (installed with
+/// `npm ci` when missing); none where a tool is missing, which fails the test under CI=true.
+pub fn scripted_chromium() -> Option<PathBuf> {
+    let Some(chromium) = chromium() else {
+        super::missing_tool("chromium", "apt install chromium");
+        return None;
+    };
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        super::missing_tool("node", "apt install nodejs");
+        return None;
+    }
+    let installed = || {
+        ["playwright-core", "axe-core"]
+            .iter()
+            .all(|p| browser_dir().join("node_modules").join(p).is_dir())
+    };
+    if !installed() {
+        // Pinned in tests/browser/package-lock.json; playwright-core downloads no browser.
+        let _ = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(browser_dir())
+            .status();
+    }
+    if !installed() {
+        super::missing_tool("playwright-core", "npm ci --prefix tests/browser");
+        return None;
+    }
+    Some(chromium)
+}
+
+/// The path of a file the packages of tests/browser/ installed.
+pub fn node_module_file(rel: &str) -> PathBuf {
+    browser_dir().join("node_modules").join(rel)
+}
+
+/// Runs tests/browser/`script` with `request` (as a JSON file) and returns the JSON it prints.
+pub fn run_script(script: &str, request: &serde_json::Value) -> serde_json::Value {
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let request_file = scratch.path().join("request.json");
+    std::fs::write(&request_file, request.to_string()).expect("write the request");
+    let run = std::process::Command::new("node")
+        .arg(browser_dir().join(script))
+        .arg(&request_file)
+        .output()
+        .expect("run node");
+    assert!(
+        run.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).unwrap_or_else(|e| panic!("{script} prints JSON: {e}"))
+}
+
 /// A static file server over a built output folder, as a plain web host serves the site,
 /// stopped when dropped. (`serve` would do, but its live-reload script keeps an event stream
 /// open, and Chromium's virtual time waits for open requests: `--dump-dom` would never come.)
