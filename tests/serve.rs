@@ -733,3 +733,30 @@ fn the_error_overlay_is_readable_and_shows_the_edited_file_first() {
         "axe finds no WCAG A or AA problem in the overlay"
     );
 }
+
+#[test]
+fn a_busy_port_is_reported_before_the_site_is_built() {
+    let site = small_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to hold");
+    let port = taken.local_addr().expect("its address").port();
+    let run = run(
+        &[
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--root",
+            site.root().to_str().unwrap(),
+        ],
+        site.root(),
+    );
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(
+        run.stderr
+            .contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{run}"
+    );
+    assert!(
+        !run.stderr.contains("Built") && !site.path("output").exists(),
+        "it fails before building anything: {run}"
+    );
+}
