@@ -77,7 +77,7 @@ impl Kind {
     /// The heading of its group in the text report.
     pub fn title(self) -> &'static str {
         match self {
-            Kind::Build => "The site does not build",
+            Kind::Build => "Errors that stop the site from building",
             Kind::BuildWarning => "Warnings from the build",
             Kind::BrokenLink => "Broken links",
             Kind::BrokenAnchor => "Links to a heading the page does not have",

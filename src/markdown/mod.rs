@@ -15,7 +15,6 @@ use crate::i18n::Lookup;
 use crate::links;
 use crate::site::{PageId, Site};
 use crate::text::escape_html;
-use sanitize::Sanitizer;
 use slug::Ids;
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,7 +77,8 @@ struct Renderer<'s> {
     bundle_url: Option<String>,
     /// The whole file: the page's own, or a newer text with the same front matter (watch mode).
     source: &'s str,
-    sanitizer: Sanitizer,
+    /// Whether the page had raw HTML, whose body is then cleaned as a whole.
+    had_raw_html: bool,
     ids: Ids,
     headings: Vec<(u8, String, String)>,
     out: Rendered,
@@ -112,7 +112,7 @@ pub fn render_text<'s>(
         page,
         bundle_url,
         source,
-        sanitizer: Sanitizer::default(),
+        had_raw_html: false,
         ids: Ids::default(),
         headings: Vec::new(),
         out: Rendered::default(),
@@ -136,6 +136,9 @@ pub fn render_text<'s>(
                 &format!(" class=\"align-{side}\">"),
             );
         }
+    }
+    if renderer.had_raw_html {
+        html = sanitize::clean(&html);
     }
     renderer.out.html = html;
     renderer.out.toc = nest(&renderer.headings);
@@ -274,21 +277,21 @@ impl<'s> Renderer<'s> {
 
     /// Everything but headings and alerts: links, images and raw HTML.
     fn inline<'a>(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
-        if self.sanitizer.is_skipping() && !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
-            return None;
-        }
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
-                let clean = self.sanitizer.clean(&html);
-                let removed = self.sanitizer.take_removed();
+                // Passed on as written: the whole body is cleaned once it is rendered, so that
+                // an element opened in one fragment and closed in another is judged whole.
+                self.had_raw_html = true;
+                let removed = sanitize::removed_from(&html);
                 if !removed.is_empty() {
                     self.warn(
                         range.start,
                         format!("removed {} from raw HTML", removed.join(", ")),
-                        "pages may not run scripts or embed other sites; use a link instead",
+                        "pages may not run scripts, embed other sites or link to anything but \
+                         web pages, email addresses and phone numbers; use a plain link instead",
                     );
                 }
-                Some(Event::Html(clean.into()))
+                Some(Event::Html(html))
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -346,7 +349,7 @@ impl<'s> Renderer<'s> {
 
     /// Resolves `@/` links and bundle-relative paths; `None` drops a script URL.
     fn rewrite_url<'a>(&mut self, url: CowStr<'a>, range: &Range<usize>) -> Option<CowStr<'a>> {
-        if sanitize::is_dangerous_url(&url) {
+        if !sanitize::is_allowed_url(&url) {
             self.warn(
                 range.start,
                 format!("removed the link to `{url}`"),

@@ -1,343 +1,226 @@
-//! Raw HTML in Markdown is allowed, minus what can run code: script and frame-like elements,
-//! event-handler attributes and `javascript:` URLs.
+//! Raw HTML in Markdown is allowed, within an allowlist: the elements and attributes the
+//! toolkit's pages use, and links that are relative or `http(s):`, `mailto:` or `tel:`.
 //!
-//! Markdown hands raw HTML over in fragments (`<details>` in one event, the Markdown inside it in
-//! others, `</details>` later), so a whole-document sanitiser would close tags it should not.
-//! This works tag by tag and keeps state between fragments.
+//! ammonia (on html5ever, the parser browsers' behaviour is specified by) does the cleaning.
+//! Markdown hands raw HTML over in fragments (`<details>` in one event, the Markdown inside it
+//! in others, `</details>` later), which no sanitiser can judge one by one, so the whole rendered
+//! body of a page that had raw HTML is cleaned at once ([`clean`]). Each fragment is also
+//! cleaned alone, only to tell the editor what was taken out and where ([`removed_from`]).
 
-/// Elements removed with their start and end tags.
-const BLOCKED: [&str; 8] = [
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-];
-/// Of those, the ones whose content goes too (script source, iframe fallback).
-const DROP_CONTENT: [&str; 2] = ["script", "iframe"];
-const URL_ATTRIBUTES: [&str; 14] = [
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "xlink:href",
-    "data",
-    "poster",
-    "background",
-    "cite",
-    "srcset",
-    "longdesc",
-    "ping",
-    "manifest",
-    "usemap",
-];
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
-#[derive(Default)]
-pub struct Sanitizer {
-    /// Inside an element whose content is dropped, until its end tag.
-    skipping: Option<&'static str>,
-    /// What was removed since the last [`Sanitizer::take_removed`], for the warning.
-    removed: Vec<String>,
+use ammonia::{Builder, UrlRelative};
+use scraper::{Html, Node};
+
+/// Schemes a link or image may have; anything else (`javascript:`, `data:`, `vbscript:`) is
+/// removed, as browsers read it: after entity decoding and without spaces or controls.
+const SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut builder = Builder::default();
+    // Besides ammonia's defaults: what Markdown makes (task lists' checkboxes, headings' ids,
+    // code's language classes, table alignment classes) and the toolkit's components (callouts
+    // and changed parts with `role`, translations with `lang` and `dir`, `<details open>`).
+    builder
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("a", ["rel"])
+        .add_tag_attributes("img", ["title", "loading"])
+        .add_tag_attributes("time", ["datetime"])
+        .add_generic_attributes(["id", "class", "dir", "role", "hidden"])
+        .add_generic_attribute_prefixes(["aria-"])
+        .url_schemes(SCHEMES.into_iter().collect())
+        .url_relative(UrlRelative::PassThrough)
+        // The toolkit's own links say what they need; none are opened in new windows.
+        .link_rel(None)
+        .clean_content_tags(["script", "style", "template"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| {
+            // The site promises readers that it asks nothing of other servers: an image or
+            // other resource from elsewhere would tell that server who is reading.
+            let fetched = element != "a" && element != "area" && is_url_attribute(attribute);
+            (!(fetched && is_off_site(value))).then_some(value.into())
+        });
+    builder
+});
+
+/// A URL on another host: with a scheme (`https:`), or scheme-relative (`//host/`).
+fn is_off_site(url: &str) -> bool {
+    let url = url.trim_start().to_ascii_lowercase();
+    url.starts_with("//")
+        || url.contains("://")
+        || url.starts_with("http:")
+        || url.starts_with("https:")
 }
 
-impl Sanitizer {
-    /// True while inside `<script>…</script>`: Markdown text events there are dropped too.
-    pub fn is_skipping(&self) -> bool {
-        self.skipping.is_some()
-    }
+/// `html` with everything outside the allowlist taken out.
+pub fn clean(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
 
-    pub fn take_removed(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.removed)
-    }
-
-    pub fn clean(&mut self, html: &str) -> String {
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html;
-        while !rest.is_empty() {
-            if let Some(tag) = self.skipping {
-                match find_ignore_case(rest, &format!("</{tag}")) {
-                    Some(at) => {
-                        let after = &rest[at..];
-                        rest = after.find('>').map_or("", |end| &after[end + 1..]);
-                        self.skipping = None;
-                    }
-                    None => rest = "",
-                }
-                continue;
-            }
-            let Some(lt) = rest.find('<') else {
-                out.push_str(rest);
-                break;
-            };
-            out.push_str(&rest[..lt]);
-            rest = &rest[lt..];
-            let consumed = if rest.starts_with("<!--") {
-                let end = rest.find("-->").map_or(rest.len(), |e| e + 3);
-                out.push_str(&rest[..end]);
-                end
-            } else if rest.starts_with("<!") || rest.starts_with("<?") {
-                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-                out.push_str(&rest[..end]);
-                end
-            } else if let Some(tag) = Tag::parse(rest) {
-                self.emit(&tag, &mut out);
-                tag.len
-            } else {
-                out.push('<');
-                1
-            };
-            rest = &rest[consumed..];
+/// What cleaning `fragment` takes out, in words for a warning: "<script>", "the onclick
+/// attribute", "the link to `javascript:…`". Empty when it keeps everything that matters
+/// (re-quoting and closing tags do not count).
+pub fn removed_from(fragment: &str) -> Vec<String> {
+    let before = census(fragment);
+    let after = census(&clean(fragment));
+    let mut removed = Vec::new();
+    for item in before {
+        if after.contains(&item) {
+            continue;
         }
-        out
-    }
-
-    fn emit(&mut self, tag: &Tag<'_>, out: &mut String) {
-        let name = tag.name.to_ascii_lowercase();
-        if let Some(blocked) = BLOCKED.iter().find(|b| **b == name) {
-            if !tag.closing {
-                self.removed.push(format!("<{name}>"));
-                if DROP_CONTENT.contains(blocked) && !tag.self_closing {
-                    self.skipping = Some(blocked);
+        let said = match &item {
+            Item::Element(name) => format!("<{name}>"),
+            Item::Attribute(element, name, value) if is_url_attribute(name) => {
+                if element != "a" && is_off_site(value) {
+                    format!("<{element}> from another server `{}`", shortened(value))
+                } else {
+                    format!("the link to `{}`", shortened(value))
                 }
             }
-            return;
+            Item::Attribute(element, name, _) => format!("the {name} attribute of <{element}>"),
+        };
+        if !removed.contains(&said) {
+            removed.push(said);
         }
-        out.push('<');
-        if tag.closing {
-            out.push('/');
+    }
+    removed
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Item {
+    Element(String),
+    Attribute(String, String, String),
+}
+
+/// The elements and attributes of `html` as a fragment parser reads it.
+fn census(html: &str) -> HashSet<Item> {
+    let parsed = Html::parse_fragment(html);
+    let mut items = HashSet::new();
+    for node in parsed.tree.nodes() {
+        let Node::Element(element) = node.value() else {
+            continue;
+        };
+        let name = element.name().to_owned();
+        // The fragment parser's own wrapper.
+        if name == "html" {
+            continue;
         }
-        out.push_str(tag.name);
-        for attr in &tag.attributes {
-            let attr_name = attr.name.to_ascii_lowercase();
-            if attr_name.starts_with("on") {
-                self.removed.push(format!("the {attr_name} attribute"));
-                continue;
-            }
-            if URL_ATTRIBUTES.contains(&attr_name.as_str()) && is_dangerous_url(attr.value) {
-                self.removed.push(format!("a script URL in {attr_name}"));
-                continue;
-            }
-            out.push(' ');
-            out.push_str(attr.raw);
+        for (attribute, value) in element.attrs() {
+            items.insert(Item::Attribute(
+                name.clone(),
+                attribute.to_owned(),
+                value.to_owned(),
+            ));
         }
-        if tag.self_closing {
-            out.push_str(" /");
-        }
-        out.push('>');
+        items.insert(Item::Element(name));
+    }
+    items
+}
+
+fn is_url_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "href" | "src" | "srcset" | "action" | "formaction" | "xlink:href" | "data" | "poster"
+    )
+}
+
+fn shortened(value: &str) -> String {
+    match value.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
     }
 }
 
-/// `javascript:` (however obfuscated with entities, spaces or case), `vbscript:`, and `data:`
-/// URLs other than images.
-pub fn is_dangerous_url(value: &str) -> bool {
-    let decoded = decode_entities(value);
-    let compact: String = decoded
+/// Whether a Markdown link or image may keep `url` (already entity-decoded by the Markdown
+/// parser): relative, `@/`, or one of [`SCHEMES`].
+pub fn is_allowed_url(url: &str) -> bool {
+    // Browsers ignore these inside a scheme: `java\tscript:` is `javascript:`.
+    let compact: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
-        .flat_map(char::to_lowercase)
         .collect();
-    compact.starts_with("javascript:")
-        || compact.starts_with("vbscript:")
-        || (compact.starts_with("data:") && !compact.starts_with("data:image/"))
-}
-
-fn decode_entities(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let end = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
-            .map_or(rest.len(), |e| e + 1);
-        let entity = &rest[1..end];
-        let decoded = if let Some(num) = entity
-            .strip_prefix("#x")
-            .or_else(|| entity.strip_prefix("#X"))
-        {
-            u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
-        } else if let Some(num) = entity.strip_prefix('#') {
-            num.parse().ok().and_then(char::from_u32)
-        } else {
-            match entity.to_ascii_lowercase().as_str() {
-                "colon" => Some(':'),
-                "tab" => Some('\t'),
-                "newline" => Some('\n'),
-                _ => None,
-            }
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end..];
-                rest = rest.strip_prefix(';').unwrap_or(rest);
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    let needle = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-}
-
-struct Attribute<'a> {
-    name: &'a str,
-    value: &'a str,
-    /// `name="value"` as written, re-emitted unchanged when kept.
-    raw: &'a str,
-}
-
-struct Tag<'a> {
-    name: &'a str,
-    closing: bool,
-    self_closing: bool,
-    attributes: Vec<Attribute<'a>>,
-    /// Bytes of input the tag spans, `<` to `>`.
-    len: usize,
-}
-
-impl<'a> Tag<'a> {
-    /// Parses a start or end tag at the start of `s`; `None` if `<` does not begin one.
-    fn parse(s: &'a str) -> Option<Tag<'a>> {
-        let bytes = s.as_bytes();
-        let closing = bytes.get(1) == Some(&b'/');
-        let name_start = if closing { 2 } else { 1 };
-        if !bytes.get(name_start)?.is_ascii_alphabetic() {
-            return None;
-        }
-        let name_end = name_start
-            + s[name_start..]
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
-                .unwrap_or(s.len() - name_start);
-        let mut tag = Tag {
-            name: &s[name_start..name_end],
-            closing,
-            self_closing: false,
-            attributes: Vec::new(),
-            len: s.len(),
-        };
-        let mut i = name_end;
-        loop {
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            match bytes.get(i) {
-                // An unterminated tag: treat the rest as its attributes so nothing after it
-                // escapes the checks.
-                None => return Some(tag),
-                Some(b'>') => {
-                    tag.len = i + 1;
-                    return Some(tag);
-                }
-                Some(b'/') => {
-                    tag.self_closing = bytes.get(i + 1) == Some(&b'>');
-                    i += 1;
-                    continue;
-                }
-                Some(_) => {}
-            }
-            let attr_start = i;
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i])
-            {
-                i += 1;
-            }
-            if i == attr_start {
-                // A stray `=`: skip it.
-                i += 1;
-                continue;
-            }
-            let name = &s[attr_start..i];
-            let mut j = i;
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            let mut value = "";
-            if bytes.get(j) == Some(&b'=') {
-                j += 1;
-                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                match bytes.get(j) {
-                    Some(&q) if q == b'"' || q == b'\'' => {
-                        let end = s[j + 1..].find(q as char).map_or(s.len(), |e| j + 1 + e);
-                        value = &s[j + 1..end];
-                        j = (end + 1).min(s.len());
-                    }
-                    _ => {
-                        let start = j;
-                        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>'
-                        {
-                            j += 1;
-                        }
-                        value = &s[start..j];
-                    }
-                }
-                i = j;
-            }
-            tag.attributes.push(Attribute {
-                name,
-                value,
-                raw: &s[attr_start..i],
-            });
-        }
-    }
+    let Some((scheme, _)) = compact.split_once(':') else {
+        return true;
+    };
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // A colon after the first `/`, `?` or `#` is part of a path, not a scheme.
+    !is_scheme || SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn clean(html: &str) -> (String, Vec<String>) {
-        let mut s = Sanitizer::default();
-        let out = s.clean(html);
-        (out, s.take_removed())
-    }
-
     #[test]
-    fn removes_scripts_with_their_content() {
-        let (out, removed) = clean("<p>a</p><script>alert(1)</script><p>b</p>");
-        assert_eq!(out, "<p>a</p><p>b</p>");
-        assert_eq!(removed, vec!["<script>"]);
-        let (out, _) = clean("<SCRIPT src=x.js></SCRIPT>ok");
-        assert_eq!(out, "ok");
-        let (out, _) = clean("<iframe src=\"https://x\">fallback</iframe>");
-        assert_eq!(out, "");
+    fn removes_scripts_with_their_content_and_says_so() {
+        let html = "<p>a</p><script>alert('x')</script><p>b</p>";
+        assert_eq!(clean(html), "<p>a</p><p>b</p>");
+        assert_eq!(removed_from(html), vec!["<script>"]);
     }
 
     #[test]
     fn removes_handlers_and_script_urls_keeps_the_rest() {
-        let (out, removed) =
-            clean(r#"<a href="javascript:alert(1)" class="x" onclick='go()'>t</a>"#);
-        assert_eq!(out, r#"<a class="x">t</a>"#);
-        assert_eq!(removed.len(), 2);
-        let (out, _) = clean(r#"<a href="jav&#x61;script&colon;x">t</a>"#);
-        assert_eq!(out, "<a>t</a>");
-        let (out, _) = clean(r#"<img src="/a.png" alt="A diagram" onerror=x />"#);
-        assert_eq!(out, r#"<img src="/a.png" alt="A diagram" />"#);
-    }
-
-    #[test]
-    fn state_spans_fragments() {
-        let mut s = Sanitizer::default();
-        assert_eq!(s.clean("<script>"), "");
-        assert!(s.is_skipping());
-        assert_eq!(s.clean("x = 1;</script><details>"), "<details>");
-        assert!(!s.is_skipping());
-    }
-
-    #[test]
-    fn leaves_comments_and_plain_text() {
-        let (out, removed) = clean("<!-- note --> 1 < 2 <details open><summary>S</summary>");
-        assert_eq!(
-            out,
-            "<!-- note --> 1 < 2 <details open><summary>S</summary>"
+        let html =
+            "<a href=\"javascript:alert(1)\" class=\"x\">y</a><span onclick=\"z()\">w</span>";
+        assert_eq!(clean(html), "<a class=\"x\">y</a><span>w</span>");
+        let removed = removed_from(html);
+        assert!(
+            removed.contains(&"the link to `javascript:alert(1)`".to_owned()),
+            "{removed:?}"
         );
-        assert!(removed.is_empty());
+        assert!(
+            removed.contains(&"the onclick attribute of <span>".to_owned()),
+            "{removed:?}"
+        );
+    }
+
+    #[test]
+    fn keeps_the_toolkits_components() {
+        let html = "<details open><summary>Q</summary><p lang=\"ar\" dir=\"rtl\">ج</p></details>\
+                    <div class=\"callout\" role=\"note\"><h2 id=\"x\">T</h2></div>\
+                    <table><tr><td class=\"align-right\">1</td></tr></table>";
+        assert!(removed_from(html).is_empty(), "{:?}", removed_from(html));
+    }
+
+    #[test]
+    fn entities_without_semicolons_are_decoded_as_browsers_do() {
+        for html in [
+            "<a href=\"&#106avascript:alert(1)\">x</a>",
+            "<a href=\"javascript&#58alert(1)\">x</a>",
+            "<a href=\"&#0000106avascript:alert(1)\">x</a>",
+        ] {
+            assert!(!clean(html).contains("href"), "{html} -> {}", clean(html));
+        }
+    }
+
+    #[test]
+    fn markdown_urls_are_allowed_by_scheme() {
+        for ok in [
+            "../a/",
+            "@/guidance/a.md#b",
+            "https://nhs.uk",
+            "mailto:a@b.org",
+            "tel:111",
+            "/a:b",
+        ] {
+            assert!(is_allowed_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVa\tScRiPt:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "data:image/svg+xml,x",
+        ] {
+            assert!(!is_allowed_url(bad), "{bad}");
+        }
     }
 }
