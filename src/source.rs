@@ -36,6 +36,39 @@ pub fn decode(bytes: &[u8], file: &str, stage: Stage) -> Result<String, Diagnost
     Ok(normalize_line_ends(text))
 }
 
+/// `text` with every C0 control character but tab and line feed (NUL most often, left by copying
+/// from a PDF or another program) replaced by U+FFFD, as CommonMark says of NUL; and, when there
+/// were any, one warning at the first.
+pub fn replace_controls(text: String, file: &str, stage: Stage) -> (String, Option<Diagnostic>) {
+    let Some(first) = text.find(is_control) else {
+        return (text, None);
+    };
+    let count = text.chars().filter(|&c| is_control(c)).count();
+    let code = text[first..].chars().next().map_or(0, u32::from);
+    let warning = Diagnostic::warning(
+        stage,
+        format!(
+            "{} that cannot be shown, such as U+{code:04X}, replaced by �",
+            crate::text::count(count, "control character", "control characters")
+        ),
+    )
+    .at_offset(file, &text, first)
+    .with_help(
+        "delete it: it is invisible in most editors, and often comes from copying out of a PDF",
+    );
+    let replaced = text.replace(is_control, "\u{FFFD}");
+    (replaced, Some(warning))
+}
+
+fn is_control(c: char) -> bool {
+    c.is_ascii_control() && c != '\t' && c != '\n' && c != '\x7f'
+}
+
+/// Whether `text` has a character [`replace_controls`] replaces.
+pub fn has_controls(text: &str) -> bool {
+    text.contains(is_control)
+}
+
 /// A source in which only `line` has text, so the snippet shows the garbled line.
 fn line_text_as_source(line: usize, text: &str) -> String {
     let mut s = "\n".repeat(line - 1);

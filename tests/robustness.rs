@@ -100,3 +100,33 @@ fn mangled_pages_never_crash_the_build() {
         "built / failed: {outcomes:?}"
     );
 }
+
+#[test]
+fn a_nul_or_other_control_character_becomes_the_replacement_character_with_a_warning() {
+    let site = Site::en();
+    site.write(
+        "content/copied.md",
+        "---\ntitle: Copied\u{0} from a PDF\n---\n\nFirst line.\n\nText\u{0} with a NUL and a\u{7} bell.\n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        has_location(&run.stderr, "content/copied.md", 2),
+        "one warning, at the first one: {run}"
+    );
+    assert!(
+        run.stderr
+            .contains("3 control characters that cannot be shown, such as U+0000"),
+        "{run}"
+    );
+    let page = site.output().read("copied/index.html");
+    assert!(
+        !page.contains('\u{0}') && !page.contains('\u{7}'),
+        "no raw control character"
+    );
+    assert!(
+        page.contains("Text\u{FFFD} with a NUL and a\u{FFFD} bell."),
+        "{page}"
+    );
+    assert!(page.contains("Copied\u{FFFD} from a PDF"), "the title too");
+}

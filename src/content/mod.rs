@@ -271,8 +271,10 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         .collect();
     for (key, lang, file, result) in loaded {
         match result {
-            Ok(Some(page)) => content.pages.push(page),
-            Ok(None) => {}
+            Ok((page, warning)) => {
+                content.pages.extend(page);
+                diagnostics.extend(warning);
+            }
             Err(d) => {
                 diagnostics.push(d);
                 content.failed.entry(key).or_default().push((lang, file));
@@ -283,22 +285,19 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     (content, diagnostics)
 }
 
-/// One Markdown file: its page, none for a draft left out, or why it could not be read.
-type Loaded = Result<Option<Page>, Diagnostic>;
+/// One Markdown file: its page (none for a draft left out) with any warning about its text, or
+/// why it could not be read.
+type Loaded = Result<(Option<Page>, Option<Diagnostic>), Diagnostic>;
 
-fn load_page(
-    entry: Entry,
-    name: file_name::MarkdownName,
-    key: String,
-    drafts: bool,
-) -> Result<Option<Page>, Diagnostic> {
+fn load_page(entry: Entry, name: file_name::MarkdownName, key: String, drafts: bool) -> Loaded {
     let file = format!("{CONTENT_DIR}/{}", entry.rel);
     let bytes = std::fs::read(&entry.path)
         .map_err(|err| Diagnostic::error(Stage::Content, format!("cannot read {file}: {err}")))?;
     let text = source::decode(&bytes, &file, Stage::Content)?;
+    let (text, warning) = source::replace_controls(text, &file, Stage::Content);
     let split = front_matter::split(&text, &file)?;
     if split.front.draft && !drafts {
-        return Ok(None);
+        return Ok((None, warning));
     }
     let body_offset = text.len() - split.body.len();
     let (kind, dir, file_slug, bundle_dir) = match name.role {
@@ -314,19 +313,22 @@ fn load_page(
         }
         Role::Page => (PageKind::Page, entry.dir.clone(), name.stem.clone(), None),
     };
-    Ok(Some(Page {
-        kind,
-        key,
-        file,
-        lang: name.lang,
-        front: split.front,
-        body_line: split.body_line,
-        body_offset,
-        source: text,
-        dir,
-        file_slug,
-        bundle_dir,
-    }))
+    Ok((
+        Some(Page {
+            kind,
+            key,
+            file,
+            lang: name.lang,
+            front: split.front,
+            body_line: split.body_line,
+            body_offset,
+            source: text,
+            dir,
+            file_slug,
+            bundle_dir,
+        }),
+        warning,
+    ))
 }
 
 fn join(dir: &str, name: &str) -> String {

@@ -321,6 +321,10 @@ impl Session {
             }
             let bytes = std::fs::read(self.root.join(rel)).ok()?;
             let text = crate::source::decode(&bytes, rel, Stage::Content).ok()?;
+            // A full build replaces control characters, and warns about them.
+            if crate::source::has_controls(&text) {
+                return None;
+            }
             let front = page.source.as_bytes().get(..page.body_offset)?;
             if text.as_bytes().get(..page.body_offset) != Some(front) {
                 return None;
