@@ -130,3 +130,39 @@ fn a_nul_or_other_control_character_becomes_the_replacement_character_with_a_war
     );
     assert!(page.contains("Copied\u{FFFD} from a PDF"), "the title too");
 }
+
+#[test]
+fn text_nested_thousands_deep_is_refused_at_its_line_not_a_crash() {
+    // Printable pages, whose text also goes to the print templates as a tree: these overflowed
+    // the stack (exit 134) before there was a limit.
+    let site = Site::repo_copy();
+    let poster = "content/print/interpreter-poster.md";
+    let arabic = "content/print/interpreter-poster.ar.md";
+    let lines = |file: &str| site.read(file).lines().count();
+    let (poster_line, arabic_line) = (lines(poster) + 2, lines(arabic) + 2);
+    site.write(
+        poster,
+        format!("{}\n{} deep\n", site.read(poster), ">".repeat(5000)),
+    );
+    site.write(
+        arabic,
+        format!(
+            "{}\n{}x{}\n",
+            site.read(arabic),
+            "*".repeat(20_000),
+            "*".repeat(20_000)
+        ),
+    );
+    let run = site.build();
+    run.assert_content_error();
+    for (file, line) in [(poster, poster_line), (arabic, arabic_line)] {
+        assert!(
+            has_location(&run.stderr, file, line),
+            "{file}:{line}\n{run}"
+        );
+    }
+    assert!(
+        run.stderr.contains("nests more than 64 levels deep"),
+        "{run}"
+    );
+}

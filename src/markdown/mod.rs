@@ -92,6 +92,30 @@ struct Renderer<'s> {
     changed: Vec<Option<crate::freshness::ChangedPart>>,
 }
 
+/// How deep blocks and inline elements may nest in a page (a quote in a list in a quote is 3;
+/// real pages stay under 10). Deeper, the later stages that walk the tree, the print text's
+/// JSON and Typst, could exhaust the stack; the page is refused instead.
+pub const MAX_NESTING: usize = 64;
+
+/// Where `body` first nests deeper than [`MAX_NESTING`], as a byte offset; counted over the
+/// parser's events, so without recursion whatever the depth.
+pub fn too_deep(body: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(range.start);
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 pub fn render(site: &Site, page: PageId) -> (Rendered, Vec<Diagnostic>) {
     render_text(site, page, &site.pages[page].source)
 }
@@ -122,6 +146,18 @@ pub fn render_text<'s>(
         changed: changed_parts(site, page, source),
     };
     let body = renderer.body();
+    if let Some(at) = too_deep(body) {
+        let d = renderer.diagnostic(
+            Diagnostic::error(
+                Stage::Markdown,
+                format!("the page's text nests more than {MAX_NESTING} levels deep here"),
+            ),
+            at,
+            "no real page nests this deep: check for a run of `>`, `*`, `-` or list \
+             indentation left by copying, and remove it",
+        );
+        return (Rendered::default(), vec![d]);
+    }
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();

@@ -37,6 +37,11 @@ enum RunsKind {
 }
 
 pub fn from_markdown(body: &str) -> Value {
+    // Reported as an error by the Markdown stage, so no PDF made from this is written; walking
+    // and serialising such a tree could exhaust the stack.
+    if crate::markdown::too_deep(body).is_some() {
+        return Value::Array(Vec::new());
+    }
     let mut stack = vec![Open::Blocks(Vec::new())];
     for event in Parser::new_ext(body, crate::markdown::options()) {
         if matches!(stack.last(), Some(Open::Skipped)) {
