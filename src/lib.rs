@@ -30,4 +30,5 @@ pub mod suggest;
 pub mod templates;
 pub mod text;
 pub mod translate;
+pub mod whole_file;
 pub mod yaml;

@@ -8,7 +8,6 @@
 //!
 //! Neither ever overwrites a file.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::config::Config;
@@ -221,12 +220,7 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
 
 /// Writes a new file, failing rather than replacing one that appeared in the meantime.
 fn create(path: &Path, shown: &str, text: &str) -> Result<(), Diagnostic> {
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()));
-    written.map_err(|err| {
+    crate::whole_file::create(path, text).map_err(|err| {
         let help = if err.kind() == std::io::ErrorKind::AlreadyExists {
             "it was not replaced: edit it, or choose another name"
         } else {

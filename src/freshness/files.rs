@@ -398,16 +398,12 @@ pub fn mark_current(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Vec<D
             ));
             continue;
         };
-        match std::fs::write(&edit.path, text) {
+        match crate::whole_file::replace(&edit.path, text.as_bytes()) {
             Ok(()) => lines.push(format!(
                 "marked {} as current with {}",
                 edit.shown, edit.source
             )),
-            Err(err) => errors.push(
-                Diagnostic::error(Stage::Output, format!("cannot write {}: {err}", edit.shown))
-                    .at(&edit.shown, None, 1, 1)
-                    .with_help("check that the file is not read-only or open in another program"),
-            ),
+            Err(err) => errors.push(crate::whole_file::not_written(&edit.shown, &err)),
         }
     }
     if errors.is_empty() {

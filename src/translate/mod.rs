@@ -143,11 +143,13 @@ pub fn write_all(root: &Path, planned: &[Planned]) -> Result<(), Vec<Diagnostic>
     let errors: Vec<Diagnostic> = planned
         .iter()
         .filter_map(|p| {
-            let err = crate::output::replace_file(root, &p.file, p.text.as_bytes()).err()?;
-            Some(
-                Diagnostic::error(Stage::Output, format!("cannot write {}: {err}", p.file))
-                    .with_help("check that the file is not read-only or open in another program"),
-            )
+            let path = root.join(&p.file);
+            // The records of what was translated may be the first in their folder.
+            let folder = path.parent().map_or(Ok(()), std::fs::create_dir_all);
+            let err = folder
+                .and_then(|()| crate::whole_file::replace(&path, p.text.as_bytes()))
+                .err()?;
+            Some(crate::whole_file::not_written(&p.file, &err))
         })
         .collect();
     if errors.is_empty() {
