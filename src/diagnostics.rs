@@ -279,19 +279,23 @@ impl Diagnostics {
 /// Moves each knock-on problem into a note on the first error of the file it follows from. One
 /// whose cause reported nothing (which should not happen) stays listed, so nothing is hidden.
 fn fold_knock_ons(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    use std::collections::BTreeMap;
-    let root_of = |file: &str, items: &[Diagnostic]| {
-        items.iter().position(|d| {
-            d.is_error()
-                && d.knock_on().is_none()
-                && d.span.as_ref().is_some_and(|s| s.file == file)
-        })
-    };
+    use std::collections::{BTreeMap, HashMap};
+    // Each file's first error of its own, found once rather than for every knock-on.
+    let mut roots: HashMap<String, usize> = HashMap::new();
+    for (i, d) in items.iter().enumerate() {
+        if let Some(span) = d
+            .span
+            .as_ref()
+            .filter(|_| d.is_error() && d.knock_on().is_none())
+        {
+            roots.entry(span.file.clone()).or_insert(i);
+        }
+    }
     let mut folded: BTreeMap<(usize, Dependent), usize> = BTreeMap::new();
     let mut keep = vec![true; items.len()];
     for (i, d) in items.iter().enumerate() {
         if let Some(knock_on) = d.knock_on() {
-            if let Some(root) = root_of(&knock_on.cause, &items) {
+            if let Some(&root) = roots.get(&knock_on.cause) {
                 *folded.entry((root, knock_on.kind)).or_default() += 1;
                 keep[i] = false;
             }

@@ -66,14 +66,7 @@ impl<'a> Lines<'a> {
 
     /// `key` and the raw text after `key:` on line `n`, if it is such a line.
     fn key_value(&self, n: usize) -> Option<(&'a str, &'a str)> {
-        let text = self.line(n).trim_start();
-        let text = text.strip_prefix("- ").unwrap_or(text);
-        let (key, value) = text.split_once(':')?;
-        let is_key = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
-        is_key.then(|| (key, value.trim()))
+        key_value(self.line(n))
     }
 
     /// The line number of each line that sets `key` at the top level.
@@ -83,6 +76,18 @@ impl<'a> Lines<'a> {
             .filter(|&n| self.key_value(n).is_some_and(|(k, _)| k == key))
             .collect()
     }
+}
+
+/// `key` and the raw text after `key:` on `line`, if it is such a line (a list item's too).
+fn key_value(line: &str) -> Option<(&str, &str)> {
+    let text = line.trim_start();
+    let text = text.strip_prefix("- ").unwrap_or(text);
+    let (key, value) = text.split_once(':')?;
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
+    is_key.then(|| (key, value.trim()))
 }
 
 /// `value` written so that YAML reads it as text, in the quotes that need no escapes inside.
@@ -280,9 +285,7 @@ fn syntax(report: &Report<'_>, mark: (usize, usize), lines: &Lines<'_>) -> Optio
 /// A bracket or quote opened (at column `col` of `text`) and never closed.
 fn unclosed(context: &str, problem: &str, text: &str, col: usize) -> Option<(String, String)> {
     let opened = text.chars().nth(col.saturating_sub(1)).unwrap_or('"');
-    let (key, value) = (Lines { lines: vec![text] })
-        .key_value(1)
-        .unwrap_or(("the key", ""));
+    let (key, value) = key_value(text).unwrap_or(("the key", ""));
     let (open, close, what) = match context {
         "parsing a flow sequence" => ('[', ']', "list"),
         "parsing a flow mapping" => ('{', '}', "group"),
