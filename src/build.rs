@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Stage};
 use crate::i18n::Strings;
-use crate::output::{InPlace, Staging, Target};
+use crate::output::lock::{Holder, Lock};
+use crate::output::{self, InPlace, Staging, State, Target};
 use crate::print;
 use crate::render;
 use crate::report::Report;
@@ -36,6 +37,11 @@ pub struct Options {
     /// can look at everything else (a build for publishing stops instead). The outcome then
     /// holds those errors beside the build.
     pub keep_going: bool,
+    /// Replace `output` even when it is a file or a folder this tool did not make.
+    pub force: bool,
+    /// The output's lock, when the caller holds it for longer than one build (`serve`);
+    /// otherwise the build takes it for itself.
+    pub lock: Option<Arc<Lock>>,
 }
 
 /// What a successful build keeps for watch mode: enough to render any page again.
@@ -148,14 +154,21 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Option<Summary>,
     pub built: Option<Built>,
+    /// What became of the output folder.
+    pub output: State,
 }
 
 impl Outcome {
     fn failed(diagnostics: Diagnostics) -> Outcome {
+        Outcome::failed_with(diagnostics, State::AsItWas)
+    }
+
+    fn failed_with(diagnostics: Diagnostics, output: State) -> Outcome {
         Outcome {
             diagnostics: diagnostics.into_sorted(),
             summary: None,
             built: None,
+            output,
         }
     }
 }
@@ -196,10 +209,16 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         config.print.bleed = Some(bleed.clone());
     }
     diagnostics.extend(placeholder_address(&root, &config));
-    if let Err(d) = check_output_location(&root, &output) {
-        diagnostics.push(d);
-        return Outcome::failed(diagnostics);
-    }
+    let _lock = match take_output(options, &root, &output) {
+        Ok((lock, notes)) => {
+            diagnostics.extend(notes);
+            lock
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            return Outcome::failed(diagnostics);
+        }
+    };
     let ((strings, string_errors), ((content, content_errors), (sheets, css_errors))) = rayon::join(
         || Strings::load(&root, &config),
         || {
@@ -343,19 +362,39 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     if !wrote_all || (diagnostics.has_errors() && !options.keep_going) {
         return Outcome::failed(diagnostics);
     }
-    let (written, changed) = match target.finish() {
+    if let Err(err) = target.write(output::claim::MARKER, output::claim::MARKER_TEXT.as_bytes()) {
+        diagnostics.push(render::write_error(output::claim::MARKER, &err));
+        return Outcome::failed(diagnostics);
+    }
+    let finished = match target.finish() {
         Ok(done) => done,
         Err(err) => {
             diagnostics.push(
                 Diagnostic::error(
                     Stage::Output,
-                    format!("cannot replace {}: {err}", output.display()),
+                    format!("cannot replace {}: {}", output.display(), err.error()),
                 )
                 .with_help("close any program using files in the output folder and build again"),
             );
-            return Outcome::failed(diagnostics);
+            return Outcome::failed_with(diagnostics, err.state());
         }
     };
+    if let Some((old, err)) = &finished.left_behind {
+        diagnostics.push(
+            Diagnostic::warning(
+                Stage::Output,
+                format!(
+                    "{} holds the new site, but the old one in {} could not be removed: {err}",
+                    output.display(),
+                    old.display()
+                ),
+            )
+            .with_help("the next build removes it; or delete that folder yourself"),
+        );
+    }
+    let output::Finished {
+        written, changed, ..
+    } = finished;
     stages.end("swap");
     let pages = site
         .config
@@ -391,7 +430,76 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         diagnostics: diagnostics.into_sorted(),
         summary: Some(summary),
         built,
+        output: State::Replaced,
     }
+}
+
+/// Makes `output` this build's to write: a folder it may replace, locked against other builds
+/// and `serve`, with what a killed build left put right. Gives the lock, unless the caller holds
+/// it, and warnings for the editor.
+fn take_output(
+    options: &Options,
+    root: &Path,
+    output: &Path,
+) -> Result<(Option<Lock>, Vec<Diagnostic>), Diagnostic> {
+    check_output_location(root, output)?;
+    let error = |(message, help): (String, String)| {
+        Diagnostic::error(Stage::Output, message).with_help(help)
+    };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    // The site's own output/ is always the tool's; older versions wrote no marker in it.
+    let own_folder = absolute(output) == absolute(&root.join("output"));
+    if !own_folder && !options.force {
+        output::claim::check(output).map_err(|r| error(r.explain(output)))?;
+    }
+    let mut notes = Vec::new();
+    let lock = match &options.lock {
+        Some(held) if held.covers(output) => None,
+        _ => {
+            let lock = Lock::acquire(output, Holder::Build).map_err(|e| {
+                let (message, help) = e.explain(output);
+                error((message, help.to_owned()))
+            })?;
+            if let Some((waited, pid)) = lock.waited {
+                let process = pid.map_or_else(String::new, |p| format!(" (process {p})"));
+                notes.push(Diagnostic::warning(
+                    Stage::Output,
+                    format!(
+                        "waited {:.1} s for another build of this site{process} to finish \
+                         writing {}",
+                        waited.as_secs_f64(),
+                        output.display()
+                    ),
+                ));
+            }
+            Some(lock)
+        }
+    };
+    match output::swap::recover(output) {
+        Ok(Some(kept)) => notes.push(
+            Diagnostic::warning(
+                Stage::Output,
+                format!(
+                    "{} was missing after a build was stopped part way; the last whole site was \
+                     put back from {}",
+                    output.display(),
+                    kept.display()
+                ),
+            )
+            .with_help("nothing to do: this build replaces it as usual"),
+        ),
+        Ok(None) => {}
+        Err(err) => {
+            return Err(error((
+                format!(
+                    "{} is missing, and the last whole site beside it cannot be put back: {err}",
+                    output.display()
+                ),
+                "rename the newest .output.old-* folder to output, then build again".to_owned(),
+            )));
+        }
+    }
+    Ok((lock, notes))
 }
 
 /// A digest of everything page rendering reads besides the page's own context.

@@ -375,23 +375,23 @@ impl Config {
             ));
         }
 
-        if let Some(bleed) = &raw.print.bleed {
-            if parse_length_mm(bleed).is_none() {
-                errors.push(problem(
-                    "bleed",
-                    format!("print bleed `{bleed}` is not a length"),
-                    "write a length of up to 20mm with its unit, such as 3mm",
-                ));
-            }
+        if let Some(bleed) = &raw.print.bleed
+            && parse_length_mm(bleed).is_none()
+        {
+            errors.push(problem(
+                "bleed",
+                format!("print bleed `{bleed}` is not a length"),
+                "write a length of up to 20mm with its unit, such as 3mm",
+            ));
         }
-        if let Some(qr) = &raw.print.qr {
-            if !qr.starts_with("@/") {
-                errors.push(problem(
+        if let Some(qr) = &raw.print.qr
+            && !qr.starts_with("@/")
+        {
+            errors.push(problem(
                     "qr",
                     format!("print qr `{qr}` is not a link to a page of the site"),
                     "write an @/ link to the page the QR codes open, such as @/patients/right-to-register.md",
                 ));
-            }
         }
         if let Some(logo) = &raw.print.logo {
             let inside = !logo.is_empty()

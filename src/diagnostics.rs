@@ -294,11 +294,11 @@ fn fold_knock_ons(items: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut folded: BTreeMap<(usize, Dependent), usize> = BTreeMap::new();
     let mut keep = vec![true; items.len()];
     for (i, d) in items.iter().enumerate() {
-        if let Some(knock_on) = d.knock_on() {
-            if let Some(&root) = roots.get(&knock_on.cause) {
-                *folded.entry((root, knock_on.kind)).or_default() += 1;
-                keep[i] = false;
-            }
+        if let Some(knock_on) = d.knock_on()
+            && let Some(&root) = roots.get(&knock_on.cause)
+        {
+            *folded.entry((root, knock_on.kind)).or_default() += 1;
+            keep[i] = false;
         }
     }
     let mut items = items;

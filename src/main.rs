@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use safe_surgeries::build::{self, Options};
+use safe_surgeries::output::State;
 
 /// Builds the Safe Surgeries toolkit: multilingual guidance, posters and leaflets, as a static
 /// website that makes no request to any other server.
@@ -36,6 +37,9 @@ enum Command {
         /// `print.bleed` in site.yaml)
         #[arg(long, value_name = "LENGTH", value_parser = parse_bleed)]
         print_bleed: Option<String>,
+        /// Build into --output even if it is a file or a folder of other files, deleting them
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve the site on this computer and rebuild on every save, reloading the browser
     Serve {
@@ -346,7 +350,11 @@ fn main() -> ExitCode {
             drafts,
             report,
             print_bleed,
+            force,
         } => {
+            let shown = output
+                .as_ref()
+                .map_or_else(|| "output/".to_owned(), |o| o.display().to_string());
             let outcome = build::build(&Options {
                 root: root.clone(),
                 output,
@@ -355,6 +363,8 @@ fn main() -> ExitCode {
                 keep: false,
                 in_place: None,
                 keep_going: false,
+                force,
+                lock: None,
             });
             let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {
@@ -362,8 +372,17 @@ fn main() -> ExitCode {
             }
             let Some(summary) = outcome.summary else {
                 let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+                let fate = match &outcome.output {
+                    State::Missing(kept) => format!(
+                        "{shown} is missing: the last whole site is in {}, and the next build \
+                         puts it back",
+                        kept.display()
+                    ),
+                    State::PartlyUpdated => format!("some files in {shown} were updated"),
+                    State::AsItWas | State::Replaced => format!("{shown} was left as it was"),
+                };
                 eprintln!(
-                    "Build failed with {errors} error{}; output/ was left as it was.",
+                    "Build failed with {errors} error{}; {fate}.",
                     if errors == 1 { "" } else { "s" }
                 );
                 return ExitCode::from(1);

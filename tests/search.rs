@@ -15,7 +15,7 @@ use common::*;
 use safe_surgeries::search::tokens::tokenize;
 use serde_json::Value;
 
-const WAIT: Duration = Duration::from_secs(30);
+const WAIT: Duration = Duration::from_secs(60);
 
 fn index(out: &Output, prefix: &str) -> Value {
     serde_json::from_str(&out.read(&format!("{prefix}search/index.json")))
@@ -521,6 +521,7 @@ fn serve_keeps_the_indexes_and_search_pages_as_a_build_makes_them() {
         .spawn()
         .expect("start serve");
     let server = Serve { child, port };
+    // The first build lays out all the PDFs: slow on a busy machine.
     wait_for(server.port, "/search/index.json", "\"interpreter\"");
     let events = live::events(server.port, "");
     // The end of a rebuild: files appear one by one while it writes them.

@@ -146,10 +146,10 @@ fn next_event(rx: &Receiver<String>) -> String {
 fn wait_for(port: u16, path: &str, needle: &str) -> Reply {
     let started = Instant::now();
     loop {
-        if let Some(reply) = get(port, path) {
-            if reply.text().contains(needle) {
-                return reply;
-            }
+        if let Some(reply) = get(port, path)
+            && reply.text().contains(needle)
+        {
+            return reply;
         }
         assert!(
             started.elapsed() < WAIT,
@@ -759,4 +759,86 @@ fn a_busy_port_is_reported_before_the_site_is_built() {
         !run.stderr.contains("Built") && !site.path("output").exists(),
         "it fails before building anything: {run}"
     );
+}
+
+#[test]
+fn every_page_request_during_rebuilds_answers_200() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let site = small_site();
+    let server = start(&site);
+    let port = server.port;
+    let stop = Arc::new(AtomicBool::new(false));
+    let answers = Arc::new(Mutex::new(Vec::new()));
+    let fetchers: Vec<_> = (0..4)
+        .map(|_| {
+            let (stop, answers) = (Arc::clone(&stop), Arc::clone(&answers));
+            std::thread::spawn(move || {
+                let pages = [
+                    "/",
+                    "/guide/",
+                    "/guide/one/",
+                    "/guide/two/",
+                    "/ar/guide/one/",
+                ];
+                while !stop.load(Ordering::Relaxed) {
+                    for page in pages {
+                        let status = get(port, page).map(|r| r.status);
+                        answers.lock().expect("a list").push((page, status));
+                    }
+                }
+            })
+        })
+        .collect();
+    // Each fix after a failure is a full build, swapped in whole; the edits between are
+    // written page by page.
+    for round in 0..12 {
+        site.write(
+            "content/guide/one.md",
+            "---\ntitle: [unclosed\n---\n\nBroken words.\n",
+        );
+        // Lines about the last round's rebuilds may come first.
+        while !rebuild_line(&server).contains("failed") {}
+        site.write(
+            "content/guide/one.md",
+            md(
+                "title: One\nweight: 1",
+                &format!("## Start\n\nRound {round}."),
+            ),
+        );
+        wait_for(port, "/guide/one/", &format!("Round {round}."));
+        site.write(
+            "content/guide/two.md",
+            md("title: Two\nweight: 2", &format!("Two, round {round}.")),
+        );
+        wait_for(port, "/guide/two/", &format!("Two, round {round}."));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for fetcher in fetchers {
+        fetcher.join().expect("no panic");
+    }
+    let answers = answers.lock().expect("a list");
+    let bad: Vec<_> = answers.iter().filter(|(_, s)| *s != Some(200)).collect();
+    assert!(answers.len() > 100, "only {} requests", answers.len());
+    assert!(
+        bad.is_empty(),
+        "{} of {} requests did not answer 200: {:?}",
+        bad.len(),
+        answers.len(),
+        &bad[..bad.len().min(10)]
+    );
+}
+
+#[test]
+fn a_build_while_serve_runs_is_refused_and_leaves_the_served_site() {
+    let site = small_site();
+    let server = start(&site);
+    let before = tree(&site.path("output"));
+    site.build()
+        .assert_content_error()
+        .assert_stderr_contains("is in use by `safe-surgeries serve`")
+        .assert_stderr_contains("Ctrl+C");
+    assert_eq!(tree(&site.path("output")), before);
+    drop(server);
+    site.build().assert_ok();
 }

@@ -363,7 +363,7 @@ fn translation_status(n: usize, lang: &Lang) -> Option<&'static str> {
     let index = LANGS.iter().position(|l| l.code == lang.code).unwrap_or(0);
     match index {
         0 => None,
-        _ if (n + index) % 5 == 0 => Some("draft"),
+        _ if (n + index).is_multiple_of(5) => Some("draft"),
         _ => Some("reviewed"),
     }
 }

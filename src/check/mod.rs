@@ -157,6 +157,8 @@ pub fn run(settings: &Settings) -> Report {
         keep: true,
         in_place: None,
         keep_going: true,
+        force: false,
+        lock: None,
     });
     let Some(built) = outcome.built else {
         let findings = outcome

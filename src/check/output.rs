@@ -123,20 +123,20 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
                 ));
                 continue;
             }
-            if let Target::Internal { path, .. } = base.resolve(from, &fetch.url) {
-                if existing(&all, &path).is_none() {
-                    findings.push(place(
-                        &fetch.url,
-                        Finding::new(
-                            Kind::BrokenLink,
-                            format!(
-                                "`<{}>` asks for `{}`, which the site does not have",
-                                fetch.element, fetch.url
-                            ),
-                            "correct the address, or add the file",
+            if let Target::Internal { path, .. } = base.resolve(from, &fetch.url)
+                && existing(&all, &path).is_none()
+            {
+                findings.push(place(
+                    &fetch.url,
+                    Finding::new(
+                        Kind::BrokenLink,
+                        format!(
+                            "`<{}>` asks for `{}`, which the site does not have",
+                            fetch.element, fetch.url
                         ),
-                    ));
-                }
+                        "correct the address, or add the file",
+                    ),
+                ));
             }
         }
         for src in &page.no_alt {
@@ -251,10 +251,10 @@ fn skipped_levels(headings: &[(u8, String)]) -> Vec<(u8, String, u8)> {
     let mut skipped = Vec::new();
     let mut previous: Option<u8> = None;
     for (level, text) in headings {
-        if let Some(before) = previous {
-            if *level > before + 1 {
-                skipped.push((*level, text.clone(), before));
-            }
+        if let Some(before) = previous
+            && *level > before + 1
+        {
+            skipped.push((*level, text.clone(), before));
         }
         previous = Some(*level);
     }

@@ -155,15 +155,14 @@ pub fn fetches(html: &Html) -> Vec<Fetch> {
             })
         };
         for attribute in ["src", "poster", "data", "ping", "background"] {
-            if let Some(url) = element.value().attr(attribute) {
-                if attribute != "data" || name == "object" {
-                    for url in url.split_whitespace().take(if attribute == "ping" {
-                        usize::MAX
-                    } else {
-                        1
-                    }) {
-                        push(url);
-                    }
+            if let Some(url) = element.value().attr(attribute)
+                && (attribute != "data" || name == "object")
+            {
+                for url in
+                    url.split_whitespace()
+                        .take(if attribute == "ping" { usize::MAX } else { 1 })
+                {
+                    push(url);
                 }
             }
         }
@@ -176,25 +175,25 @@ pub fn fetches(html: &Html) -> Vec<Fetch> {
                 }
             }
         }
-        if name == "link" && fetches_link(element) {
-            if let Some(url) = element.value().attr("href") {
-                push(url);
-            }
+        if name == "link"
+            && fetches_link(element)
+            && let Some(url) = element.value().attr("href")
+        {
+            push(url);
         }
-        if name == "base" {
-            if let Some(url) = element.value().attr("href") {
-                push(url);
-            }
+        if name == "base"
+            && let Some(url) = element.value().attr("href")
+        {
+            push(url);
         }
         if name == "meta"
             && element
                 .value()
                 .attr("http-equiv")
                 .is_some_and(|v| v.eq_ignore_ascii_case("refresh"))
+            && let Some(url) = element.value().attr("content").and_then(refresh_url)
         {
-            if let Some(url) = element.value().attr("content").and_then(refresh_url) {
-                push(url);
-            }
+            push(url);
         }
         if let Some(style) = element.value().attr("style") {
             for url in css_urls(style) {
@@ -245,10 +244,10 @@ pub fn css_urls(css: &str) -> Vec<(String, usize)> {
     while let Some(i) = lower[at..].find("@import") {
         let start = at + i + 7;
         let rest = css[start..].trim_start();
-        if let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) {
-            if let Some(url) = rest[1..].split(quote).next() {
-                found.push((url.to_owned(), start));
-            }
+        if let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\''))
+            && let Some(url) = rest[1..].split(quote).next()
+        {
+            found.push((url.to_owned(), start));
         }
         at = start;
     }

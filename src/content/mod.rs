@@ -240,8 +240,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
                     .with_help("add the language to site.yaml, or rename the file (see \"Dotted names\" in the README)"),
             ),
             Some(Ok(name)) => {
-                if let Some(b) = &bundle {
-                    if !(name.role == Role::Bundle && entry.dir == *b) {
+                if let Some(b) = &bundle
+                    && !(name.role == Role::Bundle && entry.dir == *b) {
                         diagnostics.push(
                             Diagnostic::warning(Stage::Content, format!("{} is inside the page bundle content/{b}/ and is not published", entry.name))
                                 .at(&format!("{CONTENT_DIR}/{}", entry.rel), None, 1, 1)
@@ -249,7 +249,6 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
                         );
                         continue;
                     }
-                }
                 if name.role == Role::Page && !section_dirs.contains(&entry.dir) {
                     content
                         .folders_without_index

@@ -109,19 +109,18 @@ fn qr_target(
         ));
     };
     let anchor = parsed.anchor.map(str::to_owned);
-    if let Some(anchor) = &anchor {
-        if rendered
+    if let Some(anchor) = &anchor
+        && rendered
             .get(target)
             .is_some_and(|r| !r.ids.contains(anchor))
-        {
-            return Err(error(
-                format!(
-                    "{} has no heading with the id `{anchor}`, which the QR code opens",
-                    site.pages[target].file
-                ),
-                "give the heading a fixed id in every language, such as ## Interpreters {#interpreters}",
-            ));
-        }
+    {
+        return Err(error(
+            format!(
+                "{} has no heading with the id `{anchor}`, which the QR code opens",
+                site.pages[target].file
+            ),
+            "give the heading a fixed id in every language, such as ## Interpreters {#interpreters}",
+        ));
     }
     Ok((target, anchor))
 }

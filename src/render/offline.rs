@@ -289,10 +289,10 @@ fn localize(
         "[href], [src], [action], [data-index]",
         |el| {
             for name in ["href", "src", "action", "data-index"] {
-                if let Some(value) = el.get_attribute(name) {
-                    if let Some(local) = address(&value) {
-                        el.set_attribute(name, &local)?;
-                    }
+                if let Some(value) = el.get_attribute(name)
+                    && let Some(local) = address(&value)
+                {
+                    el.set_attribute(name, &local)?;
                 }
             }
             Ok(())

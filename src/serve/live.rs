@@ -109,10 +109,10 @@ impl Hub {
     /// broken shows them at once.
     pub fn listen(&self, page: String) -> Receiver<String> {
         let (tx, rx) = mpsc::channel();
-        if let Ok(errors) = self.errors.lock() {
-            if let Some(text) = errors.as_ref() {
-                let _ = tx.send(errors_event(text));
-            }
+        if let Ok(errors) = self.errors.lock()
+            && let Some(text) = errors.as_ref()
+        {
+            let _ = tx.send(errors_event(text));
         }
         if let Ok(mut listeners) = self.listeners.lock() {
             listeners.push((tx, page));

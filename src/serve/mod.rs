@@ -53,6 +53,8 @@ struct Session {
     /// Whether the last rebuild failed (then only a full build may follow).
     failed: bool,
     hub: Arc<live::Hub>,
+    /// Held while serving: a `build` meanwhile would swap the served tree away.
+    lock: Arc<output::lock::Lock>,
 }
 
 pub fn run(settings: &Settings) -> Result<(), String> {
@@ -64,14 +66,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         )
     })?;
     let hub = Arc::new(live::Hub::new());
-    let mut session = Session {
-        root: site_root.clone(),
-        output: site_root.join("output"),
-        drafts: settings.drafts,
-        built: None,
-        failed: false,
-        hub: Arc::clone(&hub),
-    };
+    let output = site_root.join("output");
     // Before the first build, which takes a while on a big site: a busy port fails at once.
     let server = tiny_http::Server::http((settings.bind, settings.port)).map_err(|e| {
         format!(
@@ -79,6 +74,19 @@ pub fn run(settings: &Settings) -> Result<(), String> {
             settings.bind, settings.port
         )
     })?;
+    let lock = output::lock::Lock::acquire(&output, output::lock::Holder::Serve).map_err(|e| {
+        let (message, help) = e.explain(&output);
+        format!("{message}: {help}")
+    })?;
+    let mut session = Session {
+        root: site_root.clone(),
+        output,
+        drafts: settings.drafts,
+        built: None,
+        failed: false,
+        hub: Arc::clone(&hub),
+        lock: Arc::new(lock),
+    };
     // Watching from before the first build, so that a file saved while it runs, or as soon as
     // the first page is served, is rebuilt too.
     let mut watcher = watch::Watcher::new(&site_root)
@@ -236,6 +244,8 @@ impl Session {
             keep: true,
             in_place: None,
             keep_going: false,
+            force: false,
+            lock: Some(Arc::clone(&self.lock)),
         }
     }
 

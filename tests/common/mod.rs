@@ -632,12 +632,13 @@ impl Output {
                     ));
                     continue;
                 }
-                if let (Some(fragment), Some(target_doc)) = (fragment, docs.get(&target_file)) {
-                    if !fragment.is_empty() && !target_doc.has_id(&fragment) {
-                        problems.push(format!(
-                            "{file}: <{element}> {url:?} → no id {fragment:?} in {target_file}"
-                        ));
-                    }
+                if let (Some(fragment), Some(target_doc)) = (fragment, docs.get(&target_file))
+                    && !fragment.is_empty()
+                    && !target_doc.has_id(&fragment)
+                {
+                    problems.push(format!(
+                        "{file}: <{element}> {url:?} → no id {fragment:?} in {target_file}"
+                    ));
                 }
             }
         }

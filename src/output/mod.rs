@@ -1,6 +1,10 @@
 //! The write stage: everything goes into a staging folder beside `output/`, which replaces
 //! `output/` only when the whole build succeeded. A failed build leaves `output/` as it was.
 
+pub mod claim;
+pub mod lock;
+pub mod swap;
+
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -39,18 +43,72 @@ pub type Written = HashMap<String, blake3::Hash>;
 /// folder itself, changed file by file (`serve`, which must not rewrite 20,000 unchanged
 /// pages). Either way nothing in `output/` changes unless the whole build succeeded.
 pub trait Target: Sink {
-    /// Makes the written tree the output; gives every file's fingerprint and the paths that
-    /// changed (all of them for a staging tree).
-    fn finish(self: Box<Self>) -> io::Result<(Written, Vec<String>)>;
+    /// Makes the written tree the output.
+    fn finish(self: Box<Self>) -> Result<Finished, NotFinished>;
+}
+
+/// A build's output in place.
+pub struct Finished {
+    /// Every file's fingerprint.
+    pub written: Written,
+    /// The paths that changed (all of them for a staging tree).
+    pub changed: Vec<String>,
+    /// The old tree, when it could not be removed: the output is the new one all the same.
+    pub left_behind: Option<(PathBuf, io::Error)>,
+}
+
+/// Why the output could not be put in place, and what the output folder holds now.
+#[derive(Debug)]
+pub enum NotFinished {
+    /// The old site, as it was.
+    Unchanged(io::Error),
+    /// Some files replaced in place, others not (`serve`; its next build writes them all).
+    Partly(io::Error),
+    /// No output folder; the old site is at `kept`, and the next build puts it back.
+    Missing { error: io::Error, kept: PathBuf },
+}
+
+/// What a build did to the output folder, for its last message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum State {
+    /// Untouched (or, with `keep_going`, the build's throwaway folder).
+    #[default]
+    AsItWas,
+    Replaced,
+    /// `serve` replaced some pages and not others.
+    PartlyUpdated,
+    /// Gone, with the last whole site at this path.
+    Missing(PathBuf),
+}
+
+impl NotFinished {
+    pub fn state(&self) -> State {
+        match self {
+            NotFinished::Unchanged(_) => State::AsItWas,
+            NotFinished::Partly(_) => State::PartlyUpdated,
+            NotFinished::Missing { kept, .. } => State::Missing(kept.clone()),
+        }
+    }
+
+    pub fn error(&self) -> &io::Error {
+        match self {
+            NotFinished::Unchanged(e) | NotFinished::Partly(e) => e,
+            NotFinished::Missing { error, .. } => error,
+        }
+    }
 }
 
 impl Target for Staging {
-    fn finish(self: Box<Self>) -> io::Result<(Written, Vec<String>)> {
+    fn finish(self: Box<Self>) -> Result<Finished, NotFinished> {
         let written = self.written();
-        self.commit()?;
+        let left_behind = self.commit()?;
         let mut changed: Vec<String> = written.keys().cloned().collect();
         changed.sort();
-        Ok((written, changed))
+        Ok(Finished {
+            written,
+            changed,
+            left_behind,
+        })
     }
 }
 
@@ -84,10 +142,10 @@ impl InPlace {
         if let Ok(mut written) = self.written.lock() {
             written.insert(path.to_owned(), hash);
         }
-        if self.previous.get(path) != Some(&hash) {
-            if let Ok(mut pending) = self.pending.lock() {
-                pending.push((path.to_owned(), file()));
-            }
+        if self.previous.get(path) != Some(&hash)
+            && let Ok(mut pending) = self.pending.lock()
+        {
+            pending.push((path.to_owned(), file()));
         }
     }
 }
@@ -117,7 +175,13 @@ impl Sink for InPlace {
 }
 
 impl Target for InPlace {
-    fn finish(self: Box<Self>) -> io::Result<(Written, Vec<String>)> {
+    fn finish(self: Box<Self>) -> Result<Finished, NotFinished> {
+        self.replace_all().map_err(NotFinished::Partly)
+    }
+}
+
+impl InPlace {
+    fn replace_all(self) -> io::Result<Finished> {
         use rayon::prelude::*;
         let written = self.written.into_inner().unwrap_or_default();
         let pending = self.pending.into_inner().unwrap_or_default();
@@ -137,7 +201,11 @@ impl Target for InPlace {
             remove_empty_parents(target, gone);
         }
         changed.sort();
-        Ok((written, changed))
+        Ok(Finished {
+            written,
+            changed,
+            left_behind: None,
+        })
     }
 }
 
@@ -152,21 +220,28 @@ fn remove_empty_parents(target: &Path, path: &str) {
     }
 }
 
-fn sibling(target: &Path, tag: &str) -> PathBuf {
+/// A hidden file or folder beside `target`, such as `.output.lock`.
+fn sibling_named(target: &Path, tag: &str) -> PathBuf {
     let name = target
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    target.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+    target.with_file_name(format!(".{name}.{tag}"))
+}
+
+/// One of this process's own, such as `.output.staging-1234`.
+fn sibling(target: &Path, tag: &str) -> PathBuf {
+    sibling_named(target, &format!("{tag}-{}", std::process::id()))
 }
 
 impl Staging {
+    /// A staging tree beside `target`. Call it holding the output's [`lock::Lock`], after
+    /// [`swap::recover`].
     pub fn create(target: &Path) -> io::Result<Staging> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
-        remove_leftovers(target);
         let dir = sibling(target, "staging");
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -207,30 +282,15 @@ impl Staging {
         self.dir.join(path)
     }
 
-    /// Replaces the target with the staged tree. The old tree is moved aside first and deleted
-    /// after, so there is never a half-written `output/`.
-    pub fn commit(mut self) -> io::Result<()> {
-        let old = sibling(&self.target, "old");
-        let had_old = match std::fs::rename(&self.target, &old) {
-            Ok(()) => true,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => false,
-            Err(err) => return Err(err),
-        };
-        if let Err(err) = std::fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = std::fs::rename(&old, &self.target);
-            }
-            return Err(err);
-        }
+    /// Replaces the target with the staged tree (see [`swap`]), then removes the old tree;
+    /// gives the old tree back when it could not be removed.
+    pub fn commit(mut self) -> Result<Option<(PathBuf, io::Error)>, NotFinished> {
+        let old = swap::swap(&self.dir, &self.target).map_err(|err| match err {
+            swap::SwapError::Unchanged(err) => NotFinished::Unchanged(err),
+            swap::SwapError::Missing { error, kept } => NotFinished::Missing { error, kept },
+        })?;
         self.committed = true;
-        if had_old {
-            // Unlinking waits on the disk, not the CPU: many threads overlap the waits.
-            match rayon::ThreadPoolBuilder::new().num_threads(16).build() {
-                Ok(pool) => pool.install(|| remove_tree(&old))?,
-                Err(_) => remove_tree(&old)?,
-            }
-        }
-        Ok(())
+        Ok(old.and_then(|old| swap::remove_old(&old).err().map(|err| (old, err))))
     }
 }
 
@@ -249,10 +309,10 @@ fn source_fingerprint(from: &Path) -> blake3::Hash {
     hasher.update(from.to_string_lossy().as_bytes());
     if let Ok(meta) = std::fs::metadata(from) {
         hasher.update(&meta.len().to_le_bytes());
-        if let Ok(modified) = meta.modified() {
-            if let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) {
-                hasher.update(&since.as_nanos().to_le_bytes());
-            }
+        if let Ok(modified) = meta.modified()
+            && let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH)
+        {
+            hasher.update(&since.as_nanos().to_le_bytes());
         }
     }
     hasher.finalize()
@@ -293,47 +353,20 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
-/// Staging and old trees left by a build that was killed.
-fn remove_leftovers(target: &Path) {
-    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let Some(parent) = target.parent() else {
-        return;
-    };
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    };
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let leftover = [format!(".{name}.staging-"), format!(".{name}.old-")]
-            .iter()
-            .any(|p| file_name.starts_with(p.as_str()));
-        if leftover && entry.path().is_dir() {
-            let _ = remove_tree(&entry.path());
-        }
-    }
-}
-
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         self.note(path, || blake3::hash(bytes));
         let full = self.full(path);
         // Pages each have a folder of their own (pretty URLs), new in a fresh staging tree:
         // make it first rather than fail to open the file and retry.
-        if path.ends_with("/index.html") {
-            if let Some(parent) = full.parent() {
-                match std::fs::create_dir(parent) {
-                    Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                        std::fs::create_dir_all(parent)?
-                    }
-                    _ => {}
+        if path.ends_with("/index.html")
+            && let Some(parent) = full.parent()
+        {
+            match std::fs::create_dir(parent) {
+                Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                    std::fs::create_dir_all(parent)?
                 }
+                _ => {}
             }
         }
         match std::fs::write(&full, bytes) {
@@ -387,7 +420,7 @@ mod tests {
 
         let staging = Staging::create(&target)?;
         staging.write("a/b/index.html", b"new")?;
-        staging.commit()?;
+        assert!(staging.commit().expect("swapped").is_none());
         assert!(!target.join("old.txt").exists());
         assert_eq!(std::fs::read(target.join("a/b/index.html"))?, b"new");
         let leftovers = std::fs::read_dir(tmp.path())?.count();
