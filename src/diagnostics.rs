@@ -59,6 +59,9 @@ pub struct Diagnostic {
 struct Related {
     /// Shown after the help: where else the problem was met, what depends on it.
     notes: Vec<String>,
+    /// The output files this problem was met writing, when it is the same for all of them (a
+    /// full disk): shown as one error naming the first and a count, not one error per file.
+    writing: Vec<String>,
     /// Set when this problem exists only because another file failed to load: it is folded into
     /// that file's own error rather than listed (one missing `]` is one problem, not twelve).
     knock_on: Option<KnockOn>,
@@ -113,7 +116,9 @@ impl Diagnostic {
     /// Points at `line:col` of `file`, quoting that line of `source` when it exists.
     pub fn at(mut self, file: &str, source: Option<&str>, line: usize, col: usize) -> Self {
         let line = line.max(1);
-        self.source_line = source.and_then(|s| s.lines().nth(line - 1)).map(Box::from);
+        self.source_line = source
+            .and_then(|s| s.lines().nth(line - 1))
+            .map(|text| window(text, col.max(1)).into());
         self.span = Some(Span {
             file: file.to_owned(),
             line,
@@ -135,6 +140,13 @@ impl Diagnostic {
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.related_mut().notes.push(note.into());
+        self
+    }
+
+    /// Records that the problem was met writing `path`; the same problem met writing other
+    /// files is merged into this one (see [`Diagnostics::into_sorted`]).
+    pub fn while_writing(mut self, path: &str) -> Self {
+        self.related_mut().writing.push(path.to_owned());
         self
     }
 
@@ -175,6 +187,40 @@ impl Diagnostic {
     }
 }
 
+/// Quoted lines longer than this are shown as a window around the column.
+const QUOTE_WIDTH: usize = 100;
+/// How much of the line before the column the window shows.
+const QUOTE_BEFORE: usize = 40;
+
+/// The part of a long line worth quoting: a line of 5 MB would otherwise be printed whole.
+/// A window that does not start at the line's start begins with `…`, and so does the caret's
+/// place (see [`caret_offset`]).
+fn window(text: &str, col: usize) -> String {
+    let length = text.chars().count();
+    if length <= QUOTE_WIDTH {
+        return text.to_owned();
+    }
+    let start = (col - 1).saturating_sub(QUOTE_BEFORE);
+    let shown: String = text.chars().skip(start).take(QUOTE_WIDTH).collect();
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if start + QUOTE_WIDTH < length {
+        "…"
+    } else {
+        ""
+    };
+    format!("{lead}{shown}{tail}")
+}
+
+/// Where under a quoted line (as [`window`] cut it) the caret for `col` goes, in characters.
+fn caret_offset(quoted: &str, col: usize) -> usize {
+    let cut_before = quoted.chars().count() > QUOTE_WIDTH && col - 1 > QUOTE_BEFORE;
+    if cut_before {
+        QUOTE_BEFORE + 1
+    } else {
+        col - 1
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset. Offsets past the end or inside a
 /// character are clamped rather than trusted, since they may come from a third-party parser.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
@@ -212,7 +258,7 @@ impl fmt::Display for Diagnostic {
                     .chars()
                     .map(|c| if c == '\t' { ' ' } else { c })
                     .collect();
-                let caret_pad = " ".repeat(span.col.saturating_sub(1));
+                let caret_pad = " ".repeat(caret_offset(text, span.col.max(1)));
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{} | {shown}", span.line)?;
                 writeln!(f, "{pad} | {caret_pad}^")?;
@@ -220,6 +266,16 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
+        }
+        if let Some((first, rest)) = self.related.as_ref().and_then(|r| r.writing.split_first()) {
+            let others = match rest.len() {
+                0 => String::new(),
+                n => format!(
+                    " and {}",
+                    crate::text::count(n, "other file", "other files")
+                ),
+            };
+            writeln!(f, "  = note: met writing {first}{others}")?;
         }
         for note in self.notes() {
             writeln!(f, "  = note: {note}")?;
@@ -266,6 +322,9 @@ impl Diagnostics {
                         if !last.notes().contains(note) {
                             last.related_mut().notes.push(note.clone());
                         }
+                    }
+                    if let Some(related) = d.related {
+                        last.related_mut().writing.extend(related.writing);
                     }
                     last.help = last.help.take().or(d.help);
                 }
@@ -337,6 +396,34 @@ mod tests {
         let src = "one\nالتسجيل x\n";
         let offset = src.find('x').unwrap_or(0);
         assert_eq!(line_col(src, offset), (2, 9));
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_as_a_window_with_the_caret_under_its_column() {
+        let line = format!("{}X{}", "é".repeat(5000), "*".repeat(5000));
+        let shown = Diagnostic::error(Stage::Content, "m")
+            .at("a.md", Some(&line), 1, 5001)
+            .to_string();
+        let quoted = shown.lines().nth(3).expect("the quoted line");
+        let caret = shown.lines().nth(4).expect("the caret line");
+        assert!(quoted.chars().count() < 120, "{quoted}");
+        assert!(
+            quoted.starts_with("1 | …é") && quoted.ends_with("*…"),
+            "{quoted}"
+        );
+        let under = |s: &str, n: usize| s.chars().nth(n);
+        let at = caret.chars().position(|c| c == '^').expect("a caret");
+        assert_eq!(under(quoted, at), Some('X'), "{shown}");
+        assert!(shown.contains("--> a.md:1:5001"));
+
+        let short = Diagnostic::error(Stage::Content, "m")
+            .at("a.md", Some("ab X"), 1, 4)
+            .to_string();
+        let at = short
+            .lines()
+            .nth(4)
+            .and_then(|l| l.chars().position(|c| c == '^'));
+        assert_eq!(at.and_then(|i| under(short.lines().nth(3)?, i)), Some('X'));
     }
 
     #[test]

@@ -221,14 +221,13 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
 /// Writes a new file, failing rather than replacing one that appeared in the meantime.
 fn create(path: &Path, shown: &str, text: &str) -> Result<(), Diagnostic> {
     crate::whole_file::create(path, text).map_err(|err| {
-        let help = if err.kind() == std::io::ErrorKind::AlreadyExists {
-            "it was not replaced: edit it, or choose another name"
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            Diagnostic::error(Stage::Output, format!("cannot create {shown}: it exists"))
+                .at(shown, None, 1, 1)
+                .with_help("it was not replaced: edit it, or choose another name")
         } else {
-            "check that the folder exists and that you may write to it"
-        };
-        Diagnostic::error(Stage::Output, format!("cannot create {shown}: {err}"))
-            .at(shown, None, 1, 1)
-            .with_help(help)
+            crate::whole_file::not_created(shown, &err)
+        }
     })
 }
 

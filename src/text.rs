@@ -8,6 +8,19 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Escapes `&`, `<`, `>`, `"` and `'`, which is enough for element content and quoted
 /// attribute values in both HTML and XML.
+/// A number with thousands separated, as in messages: 20,000.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -66,6 +79,15 @@ pub fn percent_encode_fragment(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        let shown: Vec<String> = [0, 999, 1_000, 20_000, 1_234_567]
+            .iter()
+            .map(|&n| super::thousands(n))
+            .collect();
+        assert_eq!(shown, ["0", "999", "1,000", "20,000", "1,234,567"]);
+    }
+
     #[test]
     fn percent_escapes_round_trip_and_malformed_ones_are_refused() {
         let id = "ما-لا-تحتاج-إليه";

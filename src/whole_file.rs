@@ -48,6 +48,15 @@ pub fn create(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// The error for `shown` not written, saying that it was left as it was.
 pub fn not_written(shown: &str, err: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    failed(shown, err, "it was left as it was")
+}
+
+/// The error for a new file `shown` not made, saying that nothing was left behind.
+pub fn not_created(shown: &str, err: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    failed(shown, err, "nothing was made, not even part of it")
+}
+
+fn failed(shown: &str, err: &std::io::Error, outcome: &str) -> crate::diagnostics::Diagnostic {
     let (why, help) = match err.kind() {
         std::io::ErrorKind::StorageFull => (
             "the disk is full".to_owned(),
@@ -60,7 +69,7 @@ pub fn not_written(shown: &str, err: &std::io::Error) -> crate::diagnostics::Dia
     };
     crate::diagnostics::Diagnostic::error(
         crate::diagnostics::Stage::Output,
-        format!("cannot write {shown} ({why}): it was left as it was"),
+        format!("cannot write {shown} ({why}): {outcome}"),
     )
     .at(shown, None, 1, 1)
     .with_help(help)

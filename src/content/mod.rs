@@ -293,6 +293,7 @@ fn load_page(entry: Entry, name: file_name::MarkdownName, key: String, drafts: b
     let bytes = std::fs::read(&entry.path)
         .map_err(|err| Diagnostic::error(Stage::Content, format!("cannot read {file}: {err}")))?;
     let text = source::decode(&bytes, &file, Stage::Content)?;
+    crate::limits::page_size(&text, &file)?;
     let (text, warning) = source::replace_controls(text, &file, Stage::Content);
     let split = front_matter::split(&text, &file)?;
     if split.front.draft && !drafts {

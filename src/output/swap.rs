@@ -10,6 +10,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::sibling;
+use crate::fault;
 
 /// How a swap went wrong, and so what `output/` holds now.
 #[derive(Debug)]
@@ -161,25 +162,4 @@ fn leftovers(target: &Path) -> io::Result<Vec<(PathBuf, Leftover)>> {
             Some((entry.path(), kind))
         })
         .collect())
-}
-
-/// Faults the tests inject to stop a build at an exact step (`SAFE_SURGERIES_TEST_FAULT`, a
-/// comma-separated list, in the manner of git's `GIT_TEST_*`): `kill-<step>` ends the process
-/// there as a kill would, `no-exchange` takes the path for systems without an atomic exchange,
-/// `keep-old` fails to remove the old tree.
-mod fault {
-    fn faults() -> Option<String> {
-        std::env::var("SAFE_SURGERIES_TEST_FAULT").ok()
-    }
-
-    pub fn is_set(name: &str) -> bool {
-        faults().is_some_and(|f| f.split(',').any(|x| x.trim() == name))
-    }
-
-    pub fn kill_at(step: &str) {
-        if is_set(&format!("kill-{step}")) {
-            // No destructor runs, no file is closed tidily: what a SIGKILL leaves.
-            std::process::abort();
-        }
-    }
 }

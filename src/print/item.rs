@@ -144,6 +144,26 @@ pub fn plan(
             (None, Some(_)) => &empty,
             (None, None) => continue,
         };
+        if original != id && original_front.is_none() {
+            let source = &site.pages[original].file;
+            diagnostics.push(
+                page.error_at_key(
+                    Stage::Print,
+                    "print",
+                    format!("this translation has `print:`, but its original {source} has none"),
+                )
+                .with_help(format!(
+                    "a translation is printed only if its original is: add `print:` back to \
+                     {source}, or remove it from this file"
+                )),
+            );
+            continue;
+        }
+        let too_long = crate::limits::print_texts(page, front, page.body());
+        if !too_long.is_empty() {
+            diagnostics.extend(too_long);
+            continue;
+        }
         let template = front
             .template
             .as_ref()

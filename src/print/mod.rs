@@ -139,7 +139,28 @@ pub fn render(
         standards: &standards,
         settings,
     };
-    let results = each_with_layout_stacks(&tasks, |task| layout::make(site, task, &tools));
+    let results = each_with_layout_stacks(&tasks, |task| {
+        let what = || {
+            format!(
+                "laying out the {} {} of {}",
+                task.paper.name(),
+                task.job.template,
+                site.pages[task.job.page].file
+            )
+        };
+        crate::contain::panic_free(|| {
+            crate::slow::watched(what, || {
+                if crate::fault::is_set("panic-in-print") {
+                    panic!("injected by SAFE_SURGERIES_TEST_FAULT");
+                }
+                if crate::fault::is_set("slow-print") {
+                    std::thread::sleep(crate::slow::SLOW + std::time::Duration::from_secs(2));
+                }
+                layout::make(site, task, &tools)
+            })
+        })
+        .unwrap_or_else(|panic| Err(vec![problems::crashed(site, task, &panic)]))
+    });
     // Typst memoises layouts across calls; a build does not revisit them.
     typst::comemo::evict(0);
 

@@ -220,6 +220,34 @@ pub fn layout(site: &Site, task: &Task, problem: super::inspect::Problem) -> Dia
         ))
 }
 
+/// Typst stopped with an internal error (a panic) while making one PDF: that item fails, the
+/// rest of the build goes on.
+pub fn crashed(site: &Site, task: &Task, panic: &str) -> Diagnostic {
+    let page = &site.pages[task.job.page];
+    // Panics may quote the text they met, which may be the whole page.
+    let clipped: String = panic.chars().take(160).collect();
+    let panic = if clipped.len() < panic.len() {
+        clipped + "…"
+    } else {
+        clipped
+    };
+    let language = &site.config.language(page.lang).name;
+    page.error_at_key(
+        Stage::Print,
+        "print",
+        format!(
+            "the {} {} in {language} could not be made: the PDF maker stopped with an internal \
+             error ({panic})",
+            task.paper.name(),
+            task.job.template
+        ),
+    )
+    .with_help(
+        "this is a fault in the PDF maker, not a mistake of yours, but some text of this page \
+         sets it off: look for a very long word or line and break it up, then build again",
+    )
+}
+
 /// An error about a setting under `print:` in site.yaml, at the line of `key`.
 pub fn in_site_yaml(site: &Site, key: &str, message: String) -> Diagnostic {
     let file = crate::config::CONFIG_FILE;

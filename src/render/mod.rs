@@ -30,7 +30,10 @@ pub fn markdown(site: &Site, mut kept: Vec<Option<Rendered>>) -> (Vec<Rendered>,
         .enumerate()
         .map(|(id, kept)| match kept {
             Some(rendered) => (rendered, Vec::new()),
-            None => markdown::render(site, id),
+            None => crate::slow::watched(
+                || format!("rendering the Markdown of {}", site.pages[id].file),
+                || markdown::render(site, id),
+            ),
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
@@ -260,9 +263,19 @@ pub fn not_found_path(site: &Site, lang: LangId) -> String {
 }
 
 /// A file of the output that could not be written.
+/// Worded without the path, which goes in a note, so that one cause met writing every file is
+/// one error.
 pub(crate) fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Stage::Output, format!("cannot write {path}: {err}"))
-        .with_help("check there is free disk space and that the output folder is writable")
+    let reason = match err.kind() {
+        std::io::ErrorKind::StorageFull => "the disk is full".to_owned(),
+        _ => err.to_string(),
+    };
+    Diagnostic::error(
+        Stage::Output,
+        format!("cannot write into the output folder: {reason}"),
+    )
+    .with_help("check there is free disk space and that the output folder is writable")
+    .while_writing(path)
 }
 
 /// Everything that is not a page: stylesheets, static files and content assets, the 404 page,

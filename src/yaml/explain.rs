@@ -113,7 +113,8 @@ pub fn explain(
     let lines = Lines {
         lines: yaml.lines().collect(),
     };
-    keys(&report, mark, &lines, what, first_line)
+    budgets(&report, mark, what)
+        .or_else(|| keys(&report, mark, &lines, what, first_line))
         .or_else(|| syntax(&report, mark, &lines))
         .or_else(|| types(&report, mark, &lines, what))
         .unwrap_or_else(|| Explained {
@@ -124,6 +125,32 @@ pub fn explain(
                 "check the indentation and quoting on this line and the one before it".into(),
             ),
         })
+}
+
+/// The parser's own limits: aliases that would expand past its budget (a "billion laughs"),
+/// and nesting past its recursion limit.
+fn budgets(report: &Report<'_>, mark: (usize, usize), what: &str) -> Option<Explained> {
+    match report.problem {
+        "repetition limit exceeded" => at(
+            mark.0,
+            mark.1,
+            format!(
+                "{what} repeats its anchors (`&name`, used as `*name`) so often that they would \
+                 expand into millions of values"
+            ),
+            "write the values out instead of `*name`, or use fewer of them".into(),
+        ),
+        "recursion limit exceeded" => at(
+            mark.0,
+            mark.1,
+            format!(
+                "{what} is nested more than {} levels deep",
+                crate::limits::YAML_DEPTH
+            ),
+            "no setting needs that many levels: check for a runaway indentation or brackets".into(),
+        ),
+        _ => None,
+    }
 }
 
 /// serde's "one of `a`, `b` or `c`" as "a, b, c".

@@ -24,6 +24,26 @@ pub struct Document<'a> {
 
 impl Document<'_> {
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        // The parser's own recursion limit is met only after time quadratic in the depth (30 s
+        // at 100,000 levels): count the levels first.
+        if let Some(offset) = crate::limits::yaml_too_deep(self.yaml) {
+            let (line, col) = crate::diagnostics::line_col(self.yaml, offset);
+            return Err(Diagnostic::error(
+                self.stage,
+                format!(
+                    "{} is nested more than {} levels deep",
+                    self.what,
+                    crate::limits::YAML_DEPTH
+                ),
+            )
+            .at(
+                self.file,
+                Some(self.file_source),
+                line + self.first_line - 1,
+                col,
+            )
+            .with_help("no setting needs that many `[` or `{`: check for a runaway list or map"));
+        }
         serde_yaml::from_str(self.yaml).map_err(|err| self.diagnostic(&err))
     }
 
