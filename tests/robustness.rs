@@ -3,68 +3,10 @@
 
 mod common;
 
+use common::mutate::{SplitMix, mangle_lightly};
 use common::*;
 
-/// A small deterministic generator, so a failure names a case that can be replayed.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 const SEED_PAGE: &str = "---\ntitle: Registering \"without\" ID\ndescription: The rules\ndate: 2024-05-01\nweight: 3\ntags: [a, b]\nextra: {x: 1}\n---\n\n# التسجيل\n\n> [!WARNING]\n> Never ask for a passport.\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\nSee [the other page](@/other.md#how) and <span onclick=\"x\">raw</span>.[^1]\n\n<details><summary>More</summary>\n\n- [x] done\n</details>\n\n[^1]: A note.\n";
-
-/// Fragments spliced into pages: the shapes most likely to trip a parser.
-const SPLICES: [&str; 14] = [
-    "---",
-    "\t",
-    "<script>",
-    "</",
-    "<a href='javascript:",
-    "@/",
-    "#",
-    "[^",
-    "{#",
-    "> [!",
-    "\u{feff}",
-    "\r\n",
-    "&#x",
-    "é",
-];
-
-fn mutate(rng: &mut SplitMix, seed: &[u8]) -> Vec<u8> {
-    let mut bytes = seed.to_vec();
-    for _ in 0..1 + rng.below(4) {
-        let at = rng.below(bytes.len() + 1);
-        match rng.below(4) {
-            0 => bytes.truncate(at),
-            1 => {
-                if at < bytes.len() {
-                    bytes[at] = rng.next() as u8;
-                }
-            }
-            2 => {
-                let splice = SPLICES[rng.below(SPLICES.len())].as_bytes();
-                bytes.splice(at..at, splice.iter().copied());
-            }
-            _ => {
-                let end = (at + rng.below(40)).min(bytes.len());
-                bytes.drain(at..end);
-            }
-        }
-    }
-    bytes
-}
 
 #[test]
 fn mangled_pages_never_crash_the_build() {
@@ -76,7 +18,7 @@ fn mangled_pages_never_crash_the_build() {
     let mut rng = SplitMix(0x5AFE);
     let mut outcomes = [0; 2];
     for case in 0..60 {
-        let page = mutate(&mut rng, SEED_PAGE.as_bytes());
+        let page = mangle_lightly(&mut rng, SEED_PAGE.as_bytes());
         site.write("content/page.md", &page);
         let run = site.build();
         assert!(

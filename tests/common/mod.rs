@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod live;
+pub mod mutate;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
