@@ -44,7 +44,7 @@ use common::mutate::{self, Limits, SplitMix};
 use common::{BIN, Output, copy_dir};
 
 const DEFAULT_SEED: u64 = 0x5AFE_CA5E;
-const DEFAULT_CASES: usize = 1500;
+const DEFAULT_CASES: usize = 2000;
 /// One case in this many builds its pages unchanged: the stubs and the cut `site.yaml` must
 /// build, or every mutant would fail for the wrong reason.
 const CONTROL_EVERY: usize = 25;
@@ -466,8 +466,12 @@ impl Worker {
         }
     }
 
+    /// Everything in the build folder but the output's lock file, which stays (removing it
+    /// would race another build) and holds the last build's process id.
     fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        Output::new(self.build_dir(), "https://example.org/").snapshot()
+        let mut files = Output::new(self.build_dir(), "https://example.org/").snapshot();
+        files.remove(".out.lock");
+        files
     }
 
     /// After a crash: whatever the crash left is the output the next cases compare with, so
