@@ -495,7 +495,14 @@ fn take_output(
                     "{} is missing, and the last whole site beside it cannot be put back: {err}",
                     output.display()
                 ),
-                "rename the newest .output.old-* folder to output, then build again".to_owned(),
+                {
+                    let name = output
+                        .file_name()
+                        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+                    format!(
+                        "rename the newest .{name}.old-* folder beside it to {name}, then build again"
+                    )
+                },
             )));
         }
     }
