@@ -27,6 +27,28 @@ fn tables_render() {
 }
 
 #[test]
+fn a_table_sits_in_a_scroll_box_named_by_its_headings_even_beside_raw_html() {
+    // The raw HTML sends the whole body through the sanitiser, which must keep the box's
+    // focusability and name.
+    let site = Site::en();
+    site.write(
+        "content/rules.md",
+        md(
+            "title: Rules",
+            "<p>Raw.</p>\n\n| `--output` | What it does |\n|---|---|\n| x | y |\n",
+        ),
+    );
+    let doc = site.build_ok().html("rules/index.html");
+    assert_eq!(doc.count(".content .table-scroll > table"), 1);
+    assert_eq!(doc.attr(".content .table-scroll", "role"), "region");
+    assert_eq!(doc.attr(".content .table-scroll", "tabindex"), "0");
+    assert_eq!(
+        doc.attr(".content .table-scroll", "aria-label"),
+        "--output, What it does"
+    );
+}
+
+#[test]
 fn aligned_columns_use_classes_not_inline_styles() {
     // A strict Content-Security-Policy blocks style attributes, so alignment must be a class.
     let doc = features();

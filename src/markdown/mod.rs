@@ -185,6 +185,39 @@ pub fn render_text<'s>(
     (renderer.out, renderer.diagnostics)
 }
 
+/// A table scrolls sideways inside its own box on a narrow phone, so that the page never does
+/// and no word is broken mid-way to fit. The box can take keyboard focus to be scrolled, and so
+/// needs a name: the table's column headings, in the page's own language.
+fn table_scroll_open(rest: &[(Event<'_>, Range<usize>)]) -> String {
+    let mut cells: Vec<String> = Vec::new();
+    for (event, _) in rest {
+        match event {
+            Event::End(TagEnd::TableHead) => break,
+            Event::Start(Tag::TableCell) => cells.push(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(cell) = cells.last_mut() {
+                    cell.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    let name = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if name.is_empty() {
+        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\">\n".to_owned()
+    } else {
+        format!(
+            "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n",
+            escape_html(&name)
+        )
+    }
+}
+
 impl<'s> Renderer<'s> {
     fn transform<'a>(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
         let mut out = Vec::with_capacity(events.len());
@@ -199,7 +232,14 @@ impl<'s> Renderer<'s> {
             if matches!(event, Event::End(TagEnd::Item)) {
                 out.extend(self.changed_within(&range));
             }
+            let table_end = matches!(event, Event::End(TagEnd::Table));
+            if matches!(event, Event::Start(Tag::Table(_))) {
+                out.push(Event::Html(table_scroll_open(iter.as_slice()).into()));
+            }
             self.transform_one(event, range.clone(), &mut iter, &mut out);
+            if table_end {
+                out.push(Event::Html("</div>\n".into()));
+            }
             if after {
                 out.extend(self.changed_within(&range));
             }

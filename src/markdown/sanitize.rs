@@ -20,12 +20,14 @@ const SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::default();
     // Besides ammonia's defaults: what Markdown makes (task lists' checkboxes, headings' ids,
-    // code's language classes, table alignment classes) and the toolkit's components (callouts
-    // and changed parts with `role`, translations with `lang` and `dir`, `<details open>`).
+    // code's language classes, table alignment classes, tables' focusable scroll boxes) and the
+    // toolkit's components (callouts and changed parts with `role`, translations with `lang`
+    // and `dir`, `<details open>`).
     builder
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("div", ["tabindex"])
         .add_tag_attributes("a", ["rel"])
         .add_tag_attributes("img", ["title", "loading"])
         .add_tag_attributes("time", ["datetime"])

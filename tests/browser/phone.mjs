@@ -38,6 +38,10 @@ const report = {};
     });
     await page.setViewportSize({ width: 320, height: 740 });
     measured.scrollWidth320 = await page.evaluate(() => document.documentElement.scrollWidth);
+    // Words in table cells that the browser broke across lines to make the table fit.
+    measured.brokenWords320 = await page.evaluate(() => [...document.querySelectorAll('td code, th code')]
+      .filter((e) => !/\s/.test(e.textContent) && e.getClientRects().length > 1)
+      .map((e) => e.textContent));
     await page.setViewportSize(phone.viewport);
     report.header.push({ path, ...measured });
   }
