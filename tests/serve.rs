@@ -842,3 +842,63 @@ fn a_build_while_serve_runs_is_refused_and_leaves_the_served_site() {
     drop(server);
     site.build().assert_ok();
 }
+
+/// The threads a process runs, from `/proc` (Linux).
+fn threads(pid: u32) -> Option<usize> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[test]
+fn clients_that_never_finish_their_request_hold_neither_threads_nor_the_server() {
+    let site = small_site();
+    let server = start(&site);
+    let port = server.port;
+    let before = threads(server.child.id());
+    // 300 clients that start a request and never finish it, as the outside campaign's were.
+    let slow: Vec<TcpStream> = (0..300)
+        .filter_map(|_| {
+            let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).ok()?;
+            stream.write_all(b"GET / HTTP/1.1\r\nHost: loc").ok()?;
+            Some(stream)
+        })
+        .collect();
+    assert!(slow.len() >= 150, "connected: {}", slow.len());
+    std::thread::sleep(Duration::from_millis(500));
+    if let (Some(before), Some(during)) = (before, threads(server.child.id())) {
+        assert!(
+            during <= before + 70,
+            "{during} threads with {} unfinished requests open ({before} before)",
+            slow.len()
+        );
+    }
+    // The first of them is cut off with a 408 once its time is up...
+    let mut first = &slow[0];
+    first.set_read_timeout(Some(WAIT)).unwrap();
+    let mut answer = Vec::new();
+    let _ = first.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 408"),
+        "an unfinished request is answered 408: {answer:?}"
+    );
+    // ...and an editor's page is served while the rest wait their turn.
+    let started = Instant::now();
+    let reply = loop {
+        match get(port, "/guide/one/") {
+            Some(reply) => break reply,
+            None => assert!(started.elapsed() < WAIT * 3, "the server stopped answering"),
+        }
+    };
+    assert_eq!(reply.status, 200);
+    drop(slow);
+    assert_eq!(
+        get(port, "/").map(|r| r.status),
+        Some(200),
+        "and still serving"
+    );
+}

@@ -1,11 +1,9 @@
 //! Answers one HTTP request from the output folder: only files inside it, with their content
 //! types, the theme's 404 page for anything else, and the live-reload script in every page.
 
-use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
+use super::conn::{Connection, Reply, Request};
 use super::live::{self, Hub};
 use crate::text::percent_decode;
 
@@ -16,21 +14,22 @@ pub struct Context {
     pub hub: std::sync::Arc<Hub>,
 }
 
-pub fn handle(request: Request, context: &Context) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "only GET and HEAD are served\n"));
+pub fn handle(request: Request, connection: Connection, context: &Context) {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        connection.reply(&text(405, "only GET and HEAD are served\n"));
         return;
     }
-    let url = request.url().to_owned();
+    let url = request.target;
     let path = url.split(['?', '#']).next().unwrap_or("/").to_owned();
     if path == live::EVENTS_URL {
         let page = url
             .split_once("?page=")
             .and_then(|(_, page)| percent_decode(page.split(['&', '#']).next().unwrap_or("")))
             .unwrap_or_default();
-        let rx = context.hub.listen(page);
-        let mut writer = request.into_writer();
-        let _ = live::stream(&rx, &mut writer);
+        if let Some((_slot, mut stream)) = connection.long_lived() {
+            let rx = context.hub.listen(page);
+            let _ = live::stream(&rx, &mut stream);
+        }
         return;
     }
     let response = if let Some(rest) = path.strip_prefix(live::PREFIX) {
@@ -42,29 +41,20 @@ pub fn handle(request: Request, context: &Context) {
     } else {
         file_response(&path, context)
     };
-    let _ = request.respond(response);
-}
-
-type Reply = Response<Cursor<Vec<u8>>>;
-
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+    connection.reply(&response);
 }
 
 fn reply(status: u16, body: Vec<u8>, content_type: &str) -> Reply {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    for h in [
-        header("Content-Type", content_type),
-        // Editors reload to see changes: nothing may come from a cache.
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response.add_header(h);
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", content_type.to_owned()),
+            // Editors reload to see changes: nothing may come from a cache.
+            ("Cache-Control", "no-store".to_owned()),
+            ("X-Content-Type-Options", "nosniff".to_owned()),
+        ],
+        body,
     }
-    response
 }
 
 fn text(status: u16, body: &str) -> Reply {
@@ -112,9 +102,7 @@ fn file_response(url_path: &str, context: &Context) -> Reply {
     // links in the page resolve as they will on the real server.
     if folder && !url_path.ends_with('/') {
         let mut response = reply(301, Vec::new(), "text/plain; charset=utf-8");
-        if let Some(h) = header("Location", &format!("{url_path}/")) {
-            response.add_header(h);
-        }
+        response.headers.push(("Location", format!("{url_path}/")));
         return response;
     }
     match std::fs::read(&file) {

@@ -6,6 +6,7 @@
 //! changed, each replaced whole, and a failed rebuild writes nothing: the last good site stays
 //! served while the errors show over the page and in the terminal.
 
+mod conn;
 mod http;
 mod live;
 mod watch;
@@ -68,7 +69,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
     let hub = Arc::new(live::Hub::new());
     let output = site_root.join("output");
     // Before the first build, which takes a while on a big site: a busy port fails at once.
-    let server = tiny_http::Server::http((settings.bind, settings.port)).map_err(|e| {
+    let server = std::net::TcpListener::bind((settings.bind, settings.port)).map_err(|e| {
         format!(
             "cannot listen on {}:{}: {e} (is another server using the port? try --port)",
             settings.bind, settings.port
@@ -112,8 +113,8 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         .as_ref()
         .map_or_else(|| "/".to_owned(), |b| b.site.config.base_path.clone());
 
-    let address = server.server_addr().to_ip().map_or_else(
-        || format!("{}:{}", settings.bind, settings.port),
+    let address = server.local_addr().map_or_else(
+        |_| format!("{}:{}", settings.bind, settings.port),
         |a| a.to_string(),
     );
     let url = format!("http://{address}{base_path}");
@@ -132,10 +133,10 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         hub: Arc::clone(&hub),
     });
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let context = Arc::clone(&context);
-            std::thread::spawn(move || http::handle(request, &context));
-        }
+        conn::accept(
+            &server,
+            Arc::new(move |request, connection| http::handle(request, connection, &context)),
+        );
     });
     if settings.open {
         open_browser(&url);
