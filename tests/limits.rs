@@ -105,6 +105,41 @@ fn anchors_that_would_expand_into_millions_of_values_are_explained() {
 }
 
 #[test]
+fn raw_html_nested_fifty_thousand_deep_is_refused_at_its_line() {
+    // The campaign's hangs from nested HTML: html5ever's tree builder, in the sanitiser, does
+    // work for each tag in proportion to the elements open, so 50,000 `<ul><li>` ran past 60 s.
+    let site = Site::with_config(SITE_EN, &["en"]);
+    site.write(
+        "content/lists.md",
+        md(
+            "title: Lists",
+            &format!("Text.\n\n{}", "<ul><li>\n".repeat(50_000)),
+        ),
+    );
+    build_within(&site, 20)
+        .assert_content_error()
+        // Front matter and a blank line, "Text." and a blank line, then the 257th list.
+        .assert_location("content/lists.md", 4 + 2 + 257)
+        .assert_stderr_contains("raw HTML nests more than 256 elements deep");
+}
+
+#[test]
+fn thousands_of_removed_tags_give_twenty_warnings_and_one_count() {
+    // 15,000 warnings, each placed by a scan of the file, took 12 s to say.
+    let site = Site::with_config(SITE_EN, &["en"]);
+    site.write(
+        "content/forms.md",
+        md("title: Forms", &"<select>a</select>\n\n".repeat(5_000)),
+    );
+    let run = build_within(&site, 20);
+    run.assert_ok();
+    let removed = run.stderr.matches("removed <select>").count()
+        + run.stderr.matches("removed `<select>`").count();
+    assert_eq!(removed, 20, "{}", run.stderr);
+    run.assert_stderr_contains("and 4,980 more warnings like the ones above in this file");
+}
+
+#[test]
 fn a_page_of_five_megabytes_on_one_line_is_refused_quickly() {
     let site = leaflet_site("Text.");
     site.write(

@@ -1,6 +1,7 @@
 //! Markdown to HTML: heading ids and the table of contents, alerts as callouts, `@/` links,
 //! bundle-relative assets and raw-HTML sanitising, as one pass over pulldown-cmark's events.
 
+mod html_depth;
 pub mod sanitize;
 pub mod slug;
 
@@ -10,7 +11,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diagnostics::{Dependent, Diagnostic, Stage, line_col};
+use crate::diagnostics::{Dependent, Diagnostic, Severity, Stage, line_col};
 use crate::i18n::Lookup;
 use crate::links;
 use crate::site::{PageId, Site};
@@ -87,6 +88,12 @@ struct Renderer<'s> {
     dropped_link: bool,
     /// A table with aligned columns, whose inline styles become classes.
     aligned_table: bool,
+    /// Warnings and errors past [`MAX_PROBLEMS`] of each: how many, and where the first was.
+    untold: [(usize, usize); 2],
+    /// Made at the page's first raw HTML.
+    html_depth: Option<html_depth::HtmlDepth>,
+    /// Where the raw HTML first nested past [`html_depth::MAX_HTML_NESTING`].
+    html_too_deep: Option<usize>,
     /// In a stale translation: the parts whose English changed, each shown once after its
     /// block, with the English as it is now.
     changed: Vec<Option<crate::freshness::ChangedPart>>,
@@ -96,6 +103,9 @@ struct Renderer<'s> {
 /// real pages stay under 10). Deeper, the later stages that walk the tree, the print text's
 /// JSON and Typst, could exhaust the stack; the page is refused instead.
 pub const MAX_NESTING: usize = 64;
+
+/// Warnings, and errors, told in full for one page; past that they are counted.
+pub const MAX_PROBLEMS: usize = 20;
 
 /// Where `body` first nests deeper than [`MAX_NESTING`], as a byte offset; counted over the
 /// parser's events, so without recursion whatever the depth.
@@ -143,6 +153,9 @@ pub fn render_text<'s>(
         diagnostics: Vec::new(),
         dropped_link: false,
         aligned_table: false,
+        untold: [(0, 0); 2],
+        html_depth: None,
+        html_too_deep: None,
         changed: changed_parts(site, page, source),
     };
     let body = renderer.body();
@@ -162,6 +175,21 @@ pub fn render_text<'s>(
         .into_offset_iter()
         .collect();
     let transformed = renderer.transform(events);
+    if let Some(at) = renderer.html_too_deep {
+        let d = renderer.diagnostic(
+            Diagnostic::error(
+                Stage::Markdown,
+                format!(
+                    "the page's raw HTML nests more than {} elements deep here",
+                    html_depth::MAX_HTML_NESTING
+                ),
+            ),
+            at,
+            "no real page nests this deep: check for a tag such as `<div>` or `<ul>` opened \
+             again and again and never closed (often left by copying), and close or remove it",
+        );
+        return (Rendered::default(), vec![d]);
+    }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, transformed.into_iter());
     if renderer.aligned_table {
@@ -182,6 +210,7 @@ pub fn render_text<'s>(
     hasher.update(renderer.out.html.as_bytes());
     let _ = serde_json::to_writer(&mut hasher, &renderer.out.toc);
     renderer.out.digest = *hasher.finalize().as_bytes();
+    renderer.tell_untold();
     (renderer.out, renderer.diagnostics)
 }
 
@@ -358,6 +387,12 @@ impl<'s> Renderer<'s> {
                 // Passed on as written: the whole body is cleaned once it is rendered, so that
                 // an element opened in one fragment and closed in another is judged whole.
                 self.had_raw_html = true;
+                let depth = self
+                    .html_depth
+                    .get_or_insert_with(html_depth::HtmlDepth::new);
+                if self.html_too_deep.is_none() && depth.too_deep_after(&html) {
+                    self.html_too_deep = Some(range.start);
+                }
                 let removed = sanitize::removed_from(&html);
                 if !removed.is_empty() {
                     self.warn(
@@ -530,13 +565,63 @@ impl<'s> Renderer<'s> {
     }
 
     fn warn(&mut self, offset: usize, message: String, help: &str) {
-        let d = self.diagnostic(Diagnostic::warning(Stage::Markdown, message), offset, help);
-        self.diagnostics.push(d);
+        if self.told(Severity::Warning, offset) {
+            let d = self.diagnostic(Diagnostic::warning(Stage::Markdown, message), offset, help);
+            self.diagnostics.push(d);
+        }
     }
 
     fn error(&mut self, offset: usize, message: String, help: &str) {
-        let d = self.diagnostic(Diagnostic::error(Stage::Links, message), offset, help);
-        self.diagnostics.push(d);
+        if self.told(Severity::Error, offset) {
+            let d = self.diagnostic(Diagnostic::error(Stage::Links, message), offset, help);
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// Whether a problem of this severity is still to be told in full: a page with thousands
+    /// (a pasted run of `<font>`, say) would otherwise give thousands of messages, each placed
+    /// by a scan of the file, and take minutes to say so.
+    fn told(&mut self, severity: Severity, offset: usize) -> bool {
+        let i = usize::from(severity == Severity::Error);
+        let shown = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count();
+        if shown < MAX_PROBLEMS {
+            return true;
+        }
+        let (count, first) = &mut self.untold[i];
+        if *count == 0 {
+            *first = offset;
+        }
+        *count += 1;
+        false
+    }
+
+    /// One message for the problems past [`MAX_PROBLEMS`], at the first of them.
+    fn tell_untold(&mut self) {
+        for (i, (count, first)) in self.untold.into_iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let what = if i == 1 { "error" } else { "warning" };
+            let message = format!(
+                "and {} more {what}s like the ones above in this file, from here on",
+                crate::text::thousands(count)
+            );
+            let untold = if i == 1 {
+                Diagnostic::error(Stage::Links, message)
+            } else {
+                Diagnostic::warning(Stage::Markdown, message)
+            };
+            let d = self.diagnostic(
+                untold,
+                first,
+                "fix the ones above and build again to see the rest",
+            );
+            self.diagnostics.push(d);
+        }
     }
 }
 
