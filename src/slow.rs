@@ -60,15 +60,17 @@ impl Watch {
 }
 
 /// Runs `work`, said to be `what` ("laying out content/print/poster.md"), telling the editor if
-/// it takes longer than [`SLOW`].
-pub fn watched<T>(what: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
+/// it takes longer than [`SLOW`]. The words are made before the work starts, as the thread that
+/// tells them cannot borrow from the caller; formatting one line a page costs nothing next to
+/// rendering it.
+pub fn watched<T>(what: String, work: impl FnOnce() -> T) -> T {
     let registry = watch();
     let id = registry.next.fetch_add(1, Ordering::Relaxed);
     if let Ok(mut running) = registry.running.lock() {
         running.insert(
             id,
             Running {
-                what: what(),
+                what,
                 started: Instant::now(),
                 told: false,
             },

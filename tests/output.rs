@@ -13,24 +13,15 @@ use common::*;
 
 /// Every file under `dir` and a hash of its bytes; `None` when `dir` is missing.
 fn fingerprint(dir: &Path) -> Option<Tree> {
-    fn walk(root: &Path, dir: &Path, into: &mut BTreeMap<String, blake3::Hash>) {
-        for entry in std::fs::read_dir(dir).expect("readable") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                walk(root, &path, into);
-            } else {
-                let rel = path.strip_prefix(root).expect("inside");
-                let bytes = std::fs::read(&path).expect("readable");
-                into.insert(rel.to_string_lossy().into_owned(), blake3::hash(&bytes));
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    if !dir.exists() {
-        return None;
-    }
-    walk(dir, dir, &mut files);
-    Some(files)
+    dir.exists().then(|| {
+        relative_files(dir)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(dir.join(&f)).expect("readable");
+                (f, blake3::hash(&bytes))
+            })
+            .collect()
+    })
 }
 
 /// What is beside the output folder apart from the site's own files and the lock.

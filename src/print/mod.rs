@@ -140,14 +140,12 @@ pub fn render(
         settings,
     };
     let results = each_with_layout_stacks(&tasks, |task| {
-        let what = || {
-            format!(
-                "laying out the {} {} of {}",
-                task.paper.name(),
-                task.job.template,
-                site.pages[task.job.page].file
-            )
-        };
+        let what = format!(
+            "laying out the {} {} of {}",
+            task.paper.name(),
+            task.job.template,
+            site.pages[task.job.page].file
+        );
         crate::contain::panic_free(|| {
             crate::slow::watched(what, || {
                 if crate::fault::is_set("panic-in-print") {

@@ -31,7 +31,7 @@ pub fn markdown(site: &Site, mut kept: Vec<Option<Rendered>>) -> (Vec<Rendered>,
         .map(|(id, kept)| match kept {
             Some(rendered) => (rendered, Vec::new()),
             None => crate::slow::watched(
-                || format!("rendering the Markdown of {}", site.pages[id].file),
+                format!("rendering the Markdown of {}", site.pages[id].file),
                 || markdown::render(site, id),
             ),
         })

@@ -499,12 +499,7 @@ impl Output {
 
     /// Every file, as sorted `/`-separated paths relative to the output folder.
     pub fn files(&self) -> Vec<String> {
-        let mut files = Vec::new();
-        if self.dir.is_dir() {
-            collect_files(&self.dir, &self.dir, &mut files);
-        }
-        files.sort();
-        files
+        relative_files(&self.dir)
     }
 
     pub fn html_files(&self) -> Vec<String> {
@@ -645,6 +640,16 @@ impl Output {
         }
         problems
     }
+}
+
+/// Every file under `dir` (none when it is not a folder), relative with `/`, sorted.
+pub fn relative_files(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        collect_files(dir, dir, &mut files);
+    }
+    files.sort();
+    files
 }
 
 fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
