@@ -4,7 +4,6 @@
 //! rather than a build that runs for minutes: a page of one 5 MB line took longer than a
 //! minute, and front matter nested 100,000 deep 30 s, before these limits.
 
-use crate::content::front_matter::PrintFront;
 use crate::diagnostics::{Diagnostic, Stage};
 
 /// A content file's size.
@@ -98,52 +97,6 @@ pub fn yaml_too_deep(yaml: &str) -> Option<usize> {
         just_before = c;
     }
     None
-}
-
-/// The printed texts of a page longer than any poster, leaflet or card holds.
-pub fn print_texts(page: &crate::content::Page, front: &PrintFront, body: &str) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    let fields = front
-        .headline
-        .iter()
-        .map(|t| ("  headline", t))
-        .chain(front.points.iter().map(|t| ("  points", t)))
-        .chain(front.action.iter().map(|t| ("  action", t)));
-    for (key, text) in fields {
-        let length = text.chars().count();
-        if length > PRINT_FIELD_CHARS {
-            found.push(
-                page.error_at_key(
-                    Stage::Print,
-                    key,
-                    format!(
-                        "this printed text is {} characters long; each headline, point or \
-                         action may be at most {}",
-                        crate::text::thousands(length),
-                        crate::text::thousands(PRINT_FIELD_CHARS)
-                    ),
-                )
-                .with_help("shorten it: a poster or card is read from across a room"),
-            );
-        }
-    }
-    let length = body.chars().count();
-    if length > PRINT_BODY_CHARS {
-        found.push(
-            Diagnostic::error(
-                Stage::Print,
-                format!(
-                    "this printable page's text is {} characters long; a printed page may hold \
-                     at most {}",
-                    crate::text::thousands(length),
-                    crate::text::thousands(PRINT_BODY_CHARS)
-                ),
-            )
-            .at(&page.file, Some(&page.source), page.body_line, 1)
-            .with_help("shorten the text, or split it into several leaflets"),
-        );
-    }
-    found
 }
 
 #[cfg(test)]

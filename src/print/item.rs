@@ -7,6 +7,7 @@ use crate::config::LangId;
 use crate::content::{Page, PrintFront};
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::i18n::Lookup;
+use crate::limits;
 use crate::markdown::Rendered;
 use crate::site::{PageId, Site};
 
@@ -159,7 +160,7 @@ pub fn plan(
             );
             continue;
         }
-        let too_long = crate::limits::print_texts(page, front, page.body());
+        let too_long = too_long_texts(page, front, page.body());
         if !too_long.is_empty() {
             diagnostics.extend(too_long);
             continue;
@@ -421,4 +422,51 @@ pub fn printed_text(value: &Value, out: &mut String) {
         }
         _ => {}
     }
+}
+
+/// The printed texts of a page longer than any poster, leaflet or card holds. Here, not in
+/// `limits`, so that the limits depend on no stage.
+fn too_long_texts(page: &Page, front: &PrintFront, body: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let fields = front
+        .headline
+        .iter()
+        .map(|t| ("  headline", t))
+        .chain(front.points.iter().map(|t| ("  points", t)))
+        .chain(front.action.iter().map(|t| ("  action", t)));
+    for (key, text) in fields {
+        let length = text.chars().count();
+        if length > limits::PRINT_FIELD_CHARS {
+            found.push(
+                page.error_at_key(
+                    Stage::Print,
+                    key,
+                    format!(
+                        "this printed text is {} characters long; each headline, point or \
+                         action may be at most {}",
+                        crate::text::thousands(length),
+                        crate::text::thousands(limits::PRINT_FIELD_CHARS)
+                    ),
+                )
+                .with_help("shorten it: a poster or card is read from across a room"),
+            );
+        }
+    }
+    let length = body.chars().count();
+    if length > limits::PRINT_BODY_CHARS {
+        found.push(
+            Diagnostic::error(
+                Stage::Print,
+                format!(
+                    "this printable page's text is {} characters long; a printed page may hold \
+                     at most {}",
+                    crate::text::thousands(length),
+                    crate::text::thousands(limits::PRINT_BODY_CHARS)
+                ),
+            )
+            .at(&page.file, Some(&page.source), page.body_line, 1)
+            .with_help("shorten the text, or split it into several leaflets"),
+        );
+    }
+    found
 }
