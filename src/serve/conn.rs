@@ -34,6 +34,17 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+impl Reply {
+    /// A short message for the client itself (a 408, a 503), not a file of the site.
+    fn plain(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".to_owned())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
 /// One accepted connection, for the handler to answer once.
 pub struct Connection {
     stream: TcpStream,
@@ -53,11 +64,7 @@ impl Connection {
         match self.streams.try_take() {
             Some(slot) => Some((slot, self.stream)),
             None => {
-                let busy = Reply {
-                    status: 503,
-                    headers: vec![("Content-Type", "text/plain; charset=utf-8".to_owned())],
-                    body: b"too many pages are open; close some and reload\n".to_vec(),
-                };
+                let busy = Reply::plain(503, "too many pages are open; close some and reload\n");
                 let _ = write_reply(&mut self.stream, &busy, self.head_only);
                 None
             }
@@ -107,12 +114,7 @@ fn serve_one(
                 HeadError::TooLarge => (431, "the request's headers are too large\n"),
                 _ => (400, "not an HTTP request\n"),
             };
-            let reply = Reply {
-                status,
-                headers: vec![("Content-Type", "text/plain; charset=utf-8".to_owned())],
-                body: body.as_bytes().to_vec(),
-            };
-            let _ = write_reply(&mut stream, &reply, false);
+            let _ = write_reply(&mut stream, &Reply::plain(status, body), false);
             return;
         }
     };
