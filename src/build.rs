@@ -26,8 +26,8 @@ pub struct Options {
     /// Where the site is written; `output/` in the site folder when not given.
     pub output: Option<PathBuf>,
     pub drafts: bool,
-    /// Bleed for print shops, overriding `print.bleed` in site.yaml, such as `3mm`.
-    pub print_bleed: Option<String>,
+    /// Bleed for print shops in millimetres, overriding `print.bleed` in site.yaml.
+    pub print_bleed_mm: Option<f64>,
     /// Keep what the build made in memory (`Outcome::built`), for watch mode to update.
     pub keep: bool,
     /// What the output folder holds now, from the last build: given, the build changes only
@@ -205,8 +205,8 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         Ok(config) => config,
         Err(errors) => return Outcome::failed(errors.into_iter().collect()),
     };
-    if let Some(bleed) = &options.print_bleed {
-        config.print.bleed = Some(bleed.clone());
+    if let Some(bleed_mm) = options.print_bleed_mm {
+        config.print.bleed_mm = bleed_mm;
     }
     diagnostics.extend(placeholder_address(&root, &config));
     let _lock = match take_output(options, &root, &output) {
@@ -568,11 +568,7 @@ fn kept_markdown(site: &Site, previous: &Built) -> Vec<Option<crate::markdown::R
 fn print_settings(site: &Site) -> print::Settings {
     let print = &site.config.print;
     print::Settings {
-        bleed_mm: print
-            .bleed
-            .as_deref()
-            .and_then(crate::config::parse_length_mm)
-            .unwrap_or(0.0),
+        bleed_mm: print.bleed_mm,
         standards: print.standards.clone(),
         system_fonts: print.system_fonts,
         cache: Some(site.root.join(".cache").join("print")),

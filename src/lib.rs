@@ -29,6 +29,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slow;
+pub mod slug;
 pub mod source;
 pub mod suggest;
 pub mod templates;

@@ -36,7 +36,7 @@ enum Command {
         /// Add bleed and crop marks to every PDF for a print shop, such as 3mm (overrides
         /// `print.bleed` in site.yaml)
         #[arg(long, value_name = "LENGTH", value_parser = parse_bleed)]
-        print_bleed: Option<String>,
+        print_bleed: Option<f64>,
         /// Build into --output even if it is a file or a folder of other files, deleting them
         #[arg(long)]
         force: bool,
@@ -275,9 +275,8 @@ fn parse_port(text: &str) -> Result<u16, String> {
         .ok_or_else(|| "write a port number from 1 to 65535, such as 1111".to_owned())
 }
 
-fn parse_bleed(text: &str) -> Result<String, String> {
+fn parse_bleed(text: &str) -> Result<f64, String> {
     safe_surgeries::config::parse_length_mm(text)
-        .map(|_| text.to_owned())
         .ok_or_else(|| "write a length of up to 20mm with its unit, such as 3mm".to_owned())
 }
 
@@ -359,7 +358,7 @@ fn main() -> ExitCode {
                 root: root.clone(),
                 output,
                 drafts,
-                print_bleed,
+                print_bleed_mm: print_bleed,
                 keep: false,
                 in_place: None,
                 keep_going: false,

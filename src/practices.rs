@@ -132,9 +132,7 @@ fn parse(text: &str, config: &Config) -> (Vec<Practice>, Vec<Diagnostic>) {
             ));
             continue;
         }
-        let slug = entry
-            .slug
-            .unwrap_or_else(|| crate::markdown::slug::slugify(&name));
+        let slug = entry.slug.unwrap_or_else(|| crate::slug::slugify(&name));
         if slug.is_empty()
             || !slug
                 .bytes()

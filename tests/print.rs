@@ -590,6 +590,19 @@ fn pdf_ua_can_be_asked_for() {
 }
 
 #[test]
+fn an_unknown_pdf_standard_is_an_error_at_its_own_line() {
+    let settings = "print:\n  standards:\n    - ua-1\n    - a-3b\n";
+    let site = poster_site(settings, "x");
+    // The line of `- a-3b` in site.yaml, after the languages the fixture starts with.
+    let line = SITE_EN_AR.lines().count() + 4;
+    site.build()
+        .assert_content_error()
+        .assert_stderr_contains("`a-3b` is not a PDF standard")
+        .assert_location("site.yaml", line)
+        .assert_stderr_contains("ua-1 or a-2a");
+}
+
+#[test]
 fn a_poster_too_long_to_read_is_the_editors_error_at_its_print_block() {
     // Under the 1,000 characters a printed text may have, and still more than a poster holds.
     let long = ["Words that go on and on"; 35].join(" ");

@@ -153,7 +153,7 @@ pub fn run(settings: &Settings) -> Report {
         root: settings.root.clone(),
         output: Some(scratch.0.join("site")),
         drafts: settings.drafts,
-        print_bleed: None,
+        print_bleed_mm: None,
         keep: true,
         in_place: None,
         keep_going: true,

@@ -3,7 +3,6 @@
 
 mod html_depth;
 pub mod sanitize;
-pub mod slug;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -15,8 +14,8 @@ use crate::diagnostics::{Dependent, Diagnostic, Severity, Stage, line_col};
 use crate::i18n::Lookup;
 use crate::links;
 use crate::site::{PageId, Site};
+use crate::slug::{self, Ids};
 use crate::text::escape_html;
-use slug::Ids;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TocEntry {

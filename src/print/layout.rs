@@ -120,10 +120,9 @@ pub fn standards(settings: &Settings) -> Vec<PdfStandard> {
     settings
         .standards
         .iter()
-        .filter_map(|s| match s.as_str() {
-            "ua-1" => Some(PdfStandard::Ua_1),
-            "a-2a" => Some(PdfStandard::A_2a),
-            _ => None,
+        .map(|standard| match standard {
+            crate::config::PdfStandard::Ua1 => PdfStandard::Ua_1,
+            crate::config::PdfStandard::A2a => PdfStandard::A_2a,
         })
         .collect()
 }

@@ -27,13 +27,10 @@ use crate::site::{PageId, Site};
 
 pub use item::Paper;
 
-/// The PDF standards `print.standards` may ask for.
-pub const STANDARDS: &[&str] = &["ua-1", "a-2a"];
-
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub bleed_mm: f64,
-    pub standards: Vec<String>,
+    pub standards: Vec<crate::config::PdfStandard>,
     pub system_fonts: bool,
     /// Where finished PDFs are kept between builds; `None` renders everything every time.
     pub cache: Option<PathBuf>,

@@ -50,7 +50,7 @@ pub fn zip_path(site: &Site, lang: LangId) -> String {
 
 /// The folder inside the ZIP, which unzipping makes: `safe-surgeries-ar`.
 fn folder_name(site: &Site, lang: LangId) -> String {
-    let title = crate::markdown::slug::slugify(&site.config.title);
+    let title = crate::slug::slugify(&site.config.title);
     let title = if title.is_empty() {
         "site".to_owned()
     } else {

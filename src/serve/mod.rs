@@ -241,7 +241,7 @@ impl Session {
             root: self.root.clone(),
             output: Some(self.output.clone()),
             drafts: self.drafts,
-            print_bleed: None,
+            print_bleed_mm: None,
             keep: true,
             in_place: None,
             keep_going: false,

@@ -18,7 +18,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::content::FrontMatter;
-use crate::markdown::slug::{Ids, slugify};
+use crate::slug::{Ids, slugify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

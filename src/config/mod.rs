@@ -8,6 +8,11 @@ use crate::diagnostics::{Diagnostic, Stage, find_line};
 use crate::source;
 use crate::yaml::Document;
 
+mod print;
+
+use print::RawPrint;
+pub use print::{PdfStandard, PrintSettings, logo_extension, parse_length_mm};
+
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// Index of a language in [`Config::languages`]; cheap to copy and compare.
@@ -69,7 +74,7 @@ pub struct Config {
     pub default_language: LangId,
     pub languages: Vec<Language>,
     pub theme: String,
-    pub print: PrintConfig,
+    pub print: PrintSettings,
     pub check: CheckConfig,
     pub exit_page: ExitPage,
     /// Sections for the people who run the site (`editors`): linked from the footer only, not
@@ -143,79 +148,6 @@ impl Default for Budget {
     }
 }
 
-/// `print:` in site.yaml: how printable items become PDFs.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrintConfig {
-    /// Extra paper around each page for print shops, such as `3mm`, with crop marks; none
-    /// for office printers.
-    #[serde(default)]
-    pub bleed: Option<String>,
-    /// PDF standards to conform to: `ua-1` (accessibility) and `a-2a` (archiving).
-    #[serde(default)]
-    pub standards: Vec<String>,
-    /// Whether the machine's fonts may fill in characters the theme's fonts lack.
-    #[serde(default = "yes")]
-    pub system_fonts: bool,
-    /// The page every item's QR code opens unless the item names its own: an `@/` link,
-    /// resolved in each item's language (the patient page, for a toolkit of posters).
-    #[serde(default)]
-    pub qr: Option<String>,
-    /// Who publishes the printed items, for the line at their foot ("Published by …"); the
-    /// site's title when not given.
-    #[serde(default)]
-    pub owner: Option<String>,
-    /// The publisher's logo, printed beside the owner line: an SVG, PNG or JPEG file, from the
-    /// site folder.
-    #[serde(default)]
-    pub logo: Option<String>,
-}
-
-/// The kind of image a logo file is, by its name: what Typst reads.
-pub fn logo_extension(path: &str) -> Option<&'static str> {
-    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
-    match ext.as_str() {
-        "svg" => Some("svg"),
-        "png" => Some("png"),
-        "jpg" | "jpeg" => Some("jpg"),
-        _ => None,
-    }
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for PrintConfig {
-    fn default() -> Self {
-        PrintConfig {
-            bleed: None,
-            standards: Vec::new(),
-            system_fonts: true,
-            qr: None,
-            owner: None,
-            logo: None,
-        }
-    }
-}
-
-/// A length such as `3mm`, `0.3cm`, `9pt` or `0.1in`, in millimetres.
-pub fn parse_length_mm(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.trim().parse().ok()?;
-    let factor = match unit {
-        "mm" => 1.0,
-        "cm" => 10.0,
-        "pt" => 25.4 / 72.0,
-        "in" => 25.4,
-        _ => return None,
-    };
-    let mm = number * factor;
-    (mm.is_finite() && (0.0..=20.0).contains(&mm)).then_some(mm)
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -226,7 +158,7 @@ struct RawConfig {
     #[serde(default)]
     theme: Option<String>,
     #[serde(default)]
-    print: PrintConfig,
+    print: RawPrint,
     #[serde(default)]
     check: CheckConfig,
     #[serde(default)]
@@ -375,52 +307,7 @@ impl Config {
             ));
         }
 
-        if let Some(bleed) = &raw.print.bleed
-            && parse_length_mm(bleed).is_none()
-        {
-            errors.push(problem(
-                "bleed",
-                format!("print bleed `{bleed}` is not a length"),
-                "write a length of up to 20mm with its unit, such as 3mm",
-            ));
-        }
-        if let Some(qr) = &raw.print.qr
-            && !qr.starts_with("@/")
-        {
-            errors.push(problem(
-                    "qr",
-                    format!("print qr `{qr}` is not a link to a page of the site"),
-                    "write an @/ link to the page the QR codes open, such as @/patients/right-to-register.md",
-                ));
-        }
-        if let Some(logo) = &raw.print.logo {
-            let inside = !logo.is_empty()
-                && !logo.starts_with(['/', '\\'])
-                && !logo.contains(':')
-                && !logo.split(['/', '\\']).any(|part| part == "..");
-            if !inside {
-                errors.push(problem(
-                    "logo",
-                    format!("print logo `{logo}` is not a file inside the site folder"),
-                    "give the path from the site folder, such as static/logo.svg",
-                ));
-            } else if logo_extension(logo).is_none() {
-                errors.push(problem(
-                    "logo",
-                    format!("print logo `{logo}` is not an SVG, PNG or JPEG image"),
-                    "use a file ending in .svg, .png, .jpg or .jpeg",
-                ));
-            }
-        }
-        for standard in &raw.print.standards {
-            if !crate::print::STANDARDS.contains(&standard.as_str()) {
-                errors.push(problem(
-                    "standards",
-                    format!("`{standard}` is not a PDF standard this tool writes"),
-                    &format!("use {}", crate::print::STANDARDS.join(" or ")),
-                ));
-            }
-        }
+        let print = print::settings(raw.print, &problem, &mut errors);
 
         let exit_host = url_host(&raw.exit_page.url);
         if exit_host.is_none() || exit_host == url_host(&raw.base_url) {
@@ -465,7 +352,7 @@ impl Config {
             default_language,
             languages,
             theme,
-            print: raw.print,
+            print,
             check: raw.check,
             exit_page: raw.exit_page,
             staff_sections: raw.staff_sections,
