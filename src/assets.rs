@@ -42,7 +42,7 @@ fn targets() -> Targets {
 
 /// Bundles each `themes/<theme>/css/*.css` (not in subfolders: those are for `@import`).
 pub fn stylesheets(root: &Path, config: &Config) -> (Vec<Stylesheet>, Vec<Diagnostic>) {
-    let dir_rel = format!("themes/{}/css", config.theme);
+    let dir_rel = crate::paths::theme_folder(&config.theme, crate::paths::ThemeFolder::Css);
     let mut entries: Vec<PathBuf> = std::fs::read_dir(root.join(&dir_rel))
         .into_iter()
         .flatten()
@@ -143,7 +143,10 @@ pub fn stylesheet_urls(config: &Config, sheets: &[Stylesheet]) -> HashMap<String
 pub fn static_files(root: &Path, config: &Config) -> Vec<(String, PathBuf)> {
     let mut files: HashMap<String, PathBuf> = HashMap::new();
     for dir in [
-        root.join("themes").join(&config.theme).join("static"),
+        root.join(crate::paths::theme_folder(
+            &config.theme,
+            crate::paths::ThemeFolder::Static,
+        )),
         root.join("static"),
     ] {
         for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {

@@ -340,7 +340,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
                         ));
                         for copy in &offline_copies {
                             if let Err(err) = target.write(&copy.path, &copy.bytes) {
-                                errors.push(render::write_error(&copy.path, &err));
+                                errors.push(crate::output::write_error(&copy.path, &err));
                             }
                         }
                         errors
@@ -363,7 +363,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         return Outcome::failed(diagnostics);
     }
     if let Err(err) = target.write(output::claim::MARKER, output::claim::MARKER_TEXT.as_bytes()) {
-        diagnostics.push(render::write_error(output::claim::MARKER, &err));
+        diagnostics.push(crate::output::write_error(output::claim::MARKER, &err));
         return Outcome::failed(diagnostics);
     }
     let finished = match target.finish() {
@@ -610,7 +610,7 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         .and_then(|p| p.canonicalize().ok())
         .and_then(|p| output.file_name().map(|n| p.join(n)))
         .unwrap_or(output);
-    let protected = ["content", "themes", "static", "i18n"]
+    let protected = crate::paths::SOURCE_FOLDERS
         .iter()
         .any(|d| output.starts_with(root.join(d)));
     if root.starts_with(&output) || protected {

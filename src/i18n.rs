@@ -63,7 +63,7 @@ impl Strings {
         let mut diagnostics = Vec::new();
         let mut tables = vec![HashMap::new(); config.languages.len()];
         let mut files = vec![Vec::new(); config.languages.len()];
-        let theme_dir = format!("themes/{}/i18n", config.theme);
+        let theme_dir = crate::paths::theme_folder(&config.theme, crate::paths::ThemeFolder::I18n);
         for dir in [theme_dir.as_str(), "i18n"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
                 continue;
@@ -110,7 +110,7 @@ impl Strings {
         match self.files.get(lang).filter(|f| !f.is_empty()) {
             Some(files) => StringFiles::Read(files.clone()),
             None => StringFiles::Missing {
-                create: format!("themes/{}/i18n/{code}.yaml", self.theme),
+                create: crate::paths::theme_strings(&self.theme, code),
             },
         }
     }

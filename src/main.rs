@@ -204,7 +204,7 @@ fn translate(root: &std::path::Path, action: TranslateCommand) -> ExitCode {
     use safe_surgeries::translate;
     match action {
         TranslateCommand::MarkCurrent { files } => {
-            finish(safe_surgeries::freshness::mark_current(root, &files))
+            finish(safe_surgeries::translate::mark_current(root, &files))
         }
         TranslateCommand::Export {
             lang,

@@ -13,7 +13,8 @@ use std::path::Path;
 use crate::config::Config;
 use crate::content::{CONTENT_DIR, TranslationStatus};
 use crate::diagnostics::{Diagnostic, Stage};
-use crate::freshness::{self, KEY};
+use crate::edit;
+use crate::freshness::KEY;
 
 /// Creates `content/<section>/<slug>.md`. Returns what to tell the editor.
 pub fn page(root: &Path, target: &str) -> Result<String, Vec<Diagnostic>> {
@@ -71,8 +72,8 @@ pub fn page(root: &Path, target: &str) -> Result<String, Vec<Diagnostic>> {
         )]);
     }
     let shown = format!("{CONTENT_DIR}/{section}/{slug}.md");
-    let taken = freshness::version_in(&folder, slug, config.default_language, &config)
-        .map(|p| freshness::sibling_shown(&shown, &p))
+    let taken = edit::version_in(&folder, slug, config.default_language, &config)
+        .map(|p| edit::sibling_shown(&shown, &p))
         .or_else(|| {
             folder
                 .join(slug)
@@ -107,8 +108,8 @@ pub fn page(root: &Path, target: &str) -> Result<String, Vec<Diagnostic>> {
 pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<Diagnostic>> {
     let config = Config::load(root)?;
     let one = |d: Diagnostic| vec![d];
-    let source = freshness::locate(root, file).map_err(one)?;
-    let name = freshness::name_of(&source, &config).map_err(one)?;
+    let source = edit::locate(root, file).map_err(one)?;
+    let name = edit::name_of(&source, &config).map_err(one)?;
     let default = config.language(config.default_language);
     let others: Vec<&str> = config
         .languages
@@ -118,7 +119,7 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
         .map(|(_, l)| l.code.as_str())
         .collect();
     if name.lang != config.default_language {
-        let source_name = freshness::version_in(
+        let source_name = edit::version_in(
             source.folder(),
             &name.stem,
             config.default_language,
@@ -145,7 +146,7 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
         .with_help(format!(
             "give the {} page, {}",
             default.name,
-            freshness::sibling_shown(&source.shown, Path::new(&source_name))
+            edit::sibling_shown(&source.shown, Path::new(&source_name))
         ))));
     }
     let Some(target_lang) = config.find_language(lang.trim()) else {
@@ -172,10 +173,9 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
     }
     let language = config.language(target_lang);
     let target_name = format!("{}.{}.md", name.stem, language.code);
-    let shown = freshness::sibling_shown(&source.shown, Path::new(&target_name));
-    if let Some(existing) = freshness::version_in(source.folder(), &name.stem, target_lang, &config)
-    {
-        let existing = freshness::sibling_shown(&source.shown, &existing);
+    let shown = edit::sibling_shown(&source.shown, Path::new(&target_name));
+    if let Some(existing) = edit::version_in(source.folder(), &name.stem, target_lang, &config) {
+        let existing = edit::sibling_shown(&source.shown, &existing);
         return Err(one(
             Diagnostic::error(
                 Stage::Content,
@@ -191,7 +191,7 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
             )),
         ));
     }
-    let read = freshness::read_page(&source.path, &source.shown).map_err(|d| {
+    let read = edit::read_page(&source.path, &source.shown).map_err(|d| {
         one(d.with_help("fix this error in the page first, then run the command again"))
     })?;
     // A copy of the source, byte for byte but for a few keys: aliases stay with the source
@@ -199,13 +199,13 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
     // and paper sizes too, which translations inherit, so that changing them in the source
     // changes them everywhere; and the copy is a draft that records which version of the
     // source it starts from.
-    let text = freshness::remove_key(&read.raw, "aliases")
-        .and_then(|t| freshness::remove_child(&t, "print", "template"))
-        .and_then(|t| freshness::remove_child(&t, "print", "formats"))
-        .and_then(|t| freshness::set_key(&t, "translation", "draft"))
-        .and_then(|t| freshness::set_key(&t, KEY, &freshness::quoted(&read.hash)))
+    let text = edit::remove_key(&read.raw, "aliases")
+        .and_then(|t| edit::remove_child(&t, "print", "template"))
+        .and_then(|t| edit::remove_child(&t, "print", "formats"))
+        .and_then(|t| edit::set_key(&t, "translation", "draft"))
+        .and_then(|t| edit::set_key(&t, KEY, &edit::quoted(&read.hash)))
         .unwrap_or_default();
-    freshness::verify(&text, &shown, |front| {
+    edit::verify(&text, &shown, |front| {
         front.translation == Some(TranslationStatus::Draft)
             && front.source_hash.as_deref() == Some(read.hash.as_str())
             && front.aliases.is_empty()
@@ -253,7 +253,7 @@ fn check_slug(slug: &str) -> Result<(), &'static str> {
 
 /// Whether `folder` has a section page in the default language (`_index.md`).
 fn is_section(folder: &Path, config: &Config) -> bool {
-    freshness::version_in(folder, "_index", config.default_language, config).is_some()
+    edit::version_in(folder, "_index", config.default_language, config).is_some()
 }
 
 /// The sections under `content/`, as `guidance` or `guidance/forms`, for messages.

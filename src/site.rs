@@ -10,7 +10,8 @@ use crate::diagnostics::{Diagnostic, Stage};
 use crate::i18n::Strings;
 use crate::links;
 
-pub type PageId = usize;
+pub use crate::content::PageId;
+use crate::freshness::{self, Freshness};
 
 /// Where a page sits: its URL and its neighbours. Indexed like [`Site::pages`].
 #[derive(Debug, Clone, Default)]
@@ -40,10 +41,10 @@ pub struct Site {
     pub places: Vec<Place>,
     /// Per page: for a translation, whether it matches its source (see [`crate::freshness`]);
     /// worked out once here, where every source is hashed once, for templates and `check`.
-    pub freshness: Vec<Option<crate::freshness::State>>,
+    pub freshness: Vec<Option<freshness::State>>,
     /// Per page: for a stale translation with a per-segment record, what changed, paragraph
     /// by paragraph (set by the build after resolving, from `crate::translate`).
-    pub changed_parts: Vec<Option<crate::freshness::Parts>>,
+    pub changed_parts: Vec<Option<freshness::Parts>>,
     /// Translation groups: a page's key to its version in each language.
     pub groups: HashMap<String, Vec<Option<PageId>>>,
     /// Assets with their output paths.
@@ -119,7 +120,7 @@ impl Site {
         site.build_tree();
         site.place_assets(content.assets);
         site.check_unique_paths(&mut diagnostics);
-        site.freshness = crate::freshness::states(&site);
+        site.freshness = freshness::states(&site.pages, |page| site.source_of(page));
         (site, diagnostics)
     }
 
@@ -158,6 +159,35 @@ impl Site {
         self.groups
             .get(&self.pages[id].key)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The default language's version of a translation; `None` for a page in the default
+    /// language, or one whose default-language version is missing.
+    pub fn source_of(&self, page: PageId) -> Option<PageId> {
+        let default = self.config.default_language;
+        if self.pages[page].lang == default {
+            return None;
+        }
+        self.versions(page).get(default).copied().flatten()
+    }
+
+    /// Whether translation `page` matches its source, or `None` when it is not a translation.
+    pub fn translation_state(&self, page: PageId) -> Option<Freshness> {
+        let state = self.freshness.get(page)?.clone()?;
+        Some(Freshness {
+            page,
+            source: self.source_of(page)?,
+            state,
+        })
+    }
+
+    /// Every translation (a page not in the default language whose default-language version
+    /// exists), in page order, with its state. Drafts are included: a draft can be out of date
+    /// too.
+    pub fn translations(&self) -> Vec<Freshness> {
+        (0..self.pages.len())
+            .filter_map(|id| self.translation_state(id))
+            .collect()
     }
 
     pub fn url(&self, id: PageId) -> String {
@@ -397,7 +427,7 @@ impl Site {
             } else {
                 "title"
             };
-            claim(format!("{path}index.html"), page.file.clone(), &|first| {
+            claim(crate::paths::page_file(path), page.file.clone(), &|first| {
                 page.error_at_key(
                     Stage::Content,
                     line_key,

@@ -48,7 +48,7 @@ fn notice(doc: &Doc) -> Option<String> {
         .then(|| doc.text(".stale-notice"))
 }
 
-/// The site as the library sees it, for [`freshness::of`].
+/// The site as the library sees it, for [`Site::translations`](safe_surgeries::site::Site::translations).
 fn load(root: &Path) -> safe_surgeries::site::Site {
     let config = safe_surgeries::config::Config::load(root).unwrap();
     let (strings, _) = safe_surgeries::i18n::Strings::load(root, &config);
@@ -64,7 +64,8 @@ fn load(root: &Path) -> safe_surgeries::site::Site {
 /// Each translation's file and state.
 fn states(site: &Site) -> Vec<(String, State)> {
     let loaded = load(site.root());
-    freshness::of(&loaded)
+    loaded
+        .translations()
         .into_iter()
         .map(
             |Freshness {
@@ -272,7 +273,7 @@ fn mark_current_keeps_every_other_byte() {
         .iter()
         .position(|p| p.file == "content/guidance/interpreters.md")
         .unwrap();
-    let hash = freshness::source_hash(&loaded, source);
+    let hash = freshness::page_hash(&loaded.pages[source]);
     let expected = original.replace(
         "translation: draft\r\n---",
         &format!("translation: draft\r\nsource_hash: \"{hash}\"\r\n---"),

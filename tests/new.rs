@@ -6,7 +6,7 @@ mod common;
 use std::process::{Command, Stdio};
 
 use common::{BIN, Run, Site, md};
-use safe_surgeries::freshness::{self, State};
+use safe_surgeries::freshness::State;
 
 /// 2026-01-01T00:00:00Z, standing for the clock.
 const NEW_YEAR: &str = "1767225600";
@@ -197,7 +197,8 @@ fn new_translation_starts_as_a_current_draft() {
     let (strings, _) = safe_surgeries::i18n::Strings::load(root, &config);
     let (content, _) = safe_surgeries::content::load(root, &config, false);
     let loaded = safe_surgeries::site::Site::resolve(root.to_owned(), config, strings, content).0;
-    let states: Vec<(String, State)> = freshness::of(&loaded)
+    let states: Vec<(String, State)> = loaded
+        .translations()
         .into_iter()
         .map(|f| (loaded.pages[f.page].file.clone(), f.state))
         .collect();

@@ -209,7 +209,7 @@ pub fn run(settings: &Settings) -> Report {
         let page = &site.pages[id];
         origins.pages.insert(path.clone(), page.file.clone());
         origins.texts.insert(page.file.clone(), page.source.clone());
-        if let Some(template) = built.templates.file_of(render::template_of(site, id)) {
+        if let Some(template) = built.templates.file_of(site.pages[id].template()) {
             origins
                 .templates_of
                 .insert(path.clone(), template.to_owned());
@@ -223,7 +223,7 @@ pub fn run(settings: &Settings) -> Report {
         }
         origins
             .entry_points
-            .insert(render::not_found_path(site, lang));
+            .insert(crate::paths::not_found(site.config.language(lang)));
     }
     let base = urls::Base {
         url: &site.config.base_url,

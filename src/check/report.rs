@@ -57,7 +57,7 @@ pub fn languages(site: &Site) -> Vec<Language> {
             ..Language::default()
         })
         .collect();
-    for freshness in crate::freshness::of(site) {
+    for freshness in site.translations() {
         let page = &site.pages[freshness.page];
         let code = &site.config.language(page.lang).code;
         let Some(language) = languages.iter_mut().find(|l| &l.work.code == code) else {

@@ -57,7 +57,7 @@ impl Base<'_> {
             None => "",
         };
         let joined = if url.starts_with('#') || url.starts_with('?') || url.is_empty() {
-            let file = from.strip_suffix("index.html").unwrap_or(from);
+            let file = crate::paths::folder_of_page(from);
             format!("{}{file}{url}", self.path)
         } else {
             format!("{}{folder}{url}", self.path)
@@ -73,28 +73,11 @@ fn internal(url: &str, base_path: &str) -> Target {
         None => (url, None),
     };
     let rest = rest.split('?').next().unwrap_or("");
-    let Some(inside) = rest.strip_prefix(base_path) else {
+    match crate::paths::file_of_decoded(base_path, &decode(rest)) {
+        Some(path) => Target::Internal { path, fragment },
         // Outside the site's folder on its own host: as good as another site.
-        return Target::External(url.to_owned());
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for part in decode(inside).split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part.to_owned()),
-        }
+        None => Target::External(url.to_owned()),
     }
-    let mut path = parts.join("/");
-    if inside.is_empty() || inside.ends_with('/') {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
-    }
-    Target::Internal { path, fragment }
 }
 
 /// Percent-decoding for paths and fragments; a malformed one is compared as written.

@@ -199,7 +199,7 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = Document {
+        let mut raw: RawConfig = Document {
             file: CONFIG_FILE,
             file_source: text,
             yaml: text,
@@ -230,75 +230,15 @@ impl Config {
             }
         };
 
-        let mut languages: Vec<Language> = Vec::with_capacity(raw.languages.len());
-        for lang in raw.languages {
-            if !is_language_tag(&lang.code) {
-                errors.push(problem(
-                    &lang.code,
-                    format!("`{}` is not a language tag", lang.code),
-                    "use a BCP 47 tag such as en, ar, fa-AF, zh-Hant or pt-BR",
-                ));
-                continue;
-            }
-            if languages
-                .iter()
-                .any(|l| l.code.eq_ignore_ascii_case(&lang.code))
-            {
-                errors.push(problem(
-                    &lang.code,
-                    format!("language `{}` is listed twice", lang.code),
-                    "remove one of the two entries",
-                ));
-                continue;
-            }
-            if lang.name.trim().is_empty() {
-                errors.push(problem(
-                    &lang.code,
-                    format!("language `{}` has an empty name", lang.code),
-                    "give the language's name in its own script, such as العربية for ar",
-                ));
-            }
-            languages.push(Language {
-                dir: lang
-                    .dir
-                    .unwrap_or_else(|| Direction::default_for(&lang.code)),
-                prefix: String::new(),
-                fallbacks: Vec::new(),
-                code: lang.code,
-                name: lang.name,
-                default_name: lang.default_name.filter(|n| !n.trim().is_empty()),
-            });
-        }
-
-        let default_language = languages
-            .iter()
-            .position(|l| l.code.eq_ignore_ascii_case(&raw.default_language));
-        let Some(default_language) = default_language else {
-            let known: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
-            errors.push(problem(
-                "default_language",
-                format!(
-                    "default_language `{}` is not one of the languages",
-                    raw.default_language
-                ),
-                &format!(
-                    "{}add it to languages, or choose one of: {}",
-                    crate::suggest::did_you_mean(&raw.default_language, known.iter().copied()),
-                    known.join(", ")
-                ),
-            ));
+        let languages = languages(std::mem::take(&mut raw.languages), &problem, &mut errors);
+        let Some(default_language) =
+            default_language(&languages, &raw.default_language, &problem, &mut errors)
+        else {
             return Err(errors);
         };
-        let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
-        let chains = crate::locale::fallback_chains(&codes, default_language);
-        for (id, (lang, chain)) in languages.iter_mut().zip(chains).enumerate() {
-            if id != default_language {
-                lang.prefix = format!("{}/", lang.code.to_ascii_lowercase());
-            }
-            lang.fallbacks = chain;
-        }
+        let languages = with_fallbacks(languages, default_language);
 
-        let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
+        let theme = raw.theme.take().unwrap_or_else(|| "default".to_owned());
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
             errors.push(problem(
                 "theme",
@@ -307,40 +247,9 @@ impl Config {
             ));
         }
 
-        let print = print::settings(raw.print, &problem, &mut errors);
+        let print = print::settings(std::mem::take(&mut raw.print), &problem, &mut errors);
 
-        let exit_host = url_host(&raw.exit_page.url);
-        if exit_host.is_none() || exit_host == url_host(&raw.base_url) {
-            errors.push(problem(
-                "exit_page",
-                format!(
-                    "exit_page url `{}` is not the full address of another site",
-                    raw.exit_page.url
-                ),
-                "write the address of an ordinary, busy site, such as https://www.bbc.co.uk/weather",
-            ));
-        }
-
-        let listed = raw
-            .check
-            .sources_required
-            .iter()
-            .map(|s| ("sources_required", s))
-            .chain(raw.staff_sections.iter().map(|s| ("staff_sections", s)))
-            .chain(raw.patient_sections.iter().map(|s| ("patient_sections", s)));
-        for (key, section) in listed {
-            let clean = !section.is_empty()
-                && section
-                    .split('/')
-                    .all(|part| !part.is_empty() && !part.starts_with('.'));
-            if !clean {
-                errors.push(problem(
-                    section,
-                    format!("`{section}` in {key} is not a section folder"),
-                    "name a folder under content/ as the site's links do, such as guidance",
-                ));
-            }
-        }
+        check_places(&raw, &problem, &mut errors);
 
         if !errors.is_empty() {
             return Err(errors);
@@ -428,6 +337,132 @@ fn url_host(url: &str) -> Option<&str> {
         .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split(['/', '?', '#']).next()?;
     (!host.is_empty() && !url.contains(char::is_whitespace)).then_some(host)
+}
+
+/// `problem(needle, message, help)`: an error at the first line of site.yaml holding `needle`.
+trait Problem: Fn(&str, String, &str) -> Diagnostic {}
+impl<F: Fn(&str, String, &str) -> Diagnostic> Problem for F {}
+
+/// The languages listed, each checked; those with a bad tag or listed twice are left out.
+fn languages(
+    raw: Vec<RawLanguage>,
+    problem: &impl Problem,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Language> {
+    let mut languages: Vec<Language> = Vec::with_capacity(raw.len());
+    for lang in raw {
+        if !is_language_tag(&lang.code) {
+            errors.push(problem(
+                &lang.code,
+                format!("`{}` is not a language tag", lang.code),
+                "use a BCP 47 tag such as en, ar, fa-AF, zh-Hant or pt-BR",
+            ));
+            continue;
+        }
+        if languages
+            .iter()
+            .any(|l| l.code.eq_ignore_ascii_case(&lang.code))
+        {
+            errors.push(problem(
+                &lang.code,
+                format!("language `{}` is listed twice", lang.code),
+                "remove one of the two entries",
+            ));
+            continue;
+        }
+        if lang.name.trim().is_empty() {
+            errors.push(problem(
+                &lang.code,
+                format!("language `{}` has an empty name", lang.code),
+                "give the language's name in its own script, such as العربية for ar",
+            ));
+        }
+        languages.push(Language {
+            dir: lang
+                .dir
+                .unwrap_or_else(|| Direction::default_for(&lang.code)),
+            prefix: String::new(),
+            fallbacks: Vec::new(),
+            code: lang.code,
+            name: lang.name,
+            default_name: lang.default_name.filter(|n| !n.trim().is_empty()),
+        });
+    }
+    languages
+}
+
+/// The index of `wanted` among `languages`, or an error naming those there are.
+fn default_language(
+    languages: &[Language],
+    wanted: &str,
+    problem: &impl Problem,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<LangId> {
+    let default_language = languages
+        .iter()
+        .position(|l| l.code.eq_ignore_ascii_case(wanted));
+    if default_language.is_none() {
+        let known: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+        errors.push(problem(
+            "default_language",
+            format!("default_language `{}` is not one of the languages", wanted),
+            &format!(
+                "{}add it to languages, or choose one of: {}",
+                crate::suggest::did_you_mean(wanted, known.iter().copied()),
+                known.join(", ")
+            ),
+        ));
+    }
+    default_language
+}
+
+/// Each language with its URL prefix and its fallback chain (see [`crate::locale`]).
+fn with_fallbacks(mut languages: Vec<Language>, default_language: LangId) -> Vec<Language> {
+    let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+    let chains = crate::locale::fallback_chains(&codes, default_language);
+    for (id, (lang, chain)) in languages.iter_mut().zip(chains).enumerate() {
+        if id != default_language {
+            lang.prefix = format!("{}/", lang.code.to_ascii_lowercase());
+        }
+        lang.fallbacks = chain;
+    }
+    languages
+}
+
+/// The exit page is another site, and every section the settings name is a folder name.
+fn check_places(raw: &RawConfig, problem: &impl Problem, errors: &mut Vec<Diagnostic>) {
+    let exit_host = url_host(&raw.exit_page.url);
+    if exit_host.is_none() || exit_host == url_host(&raw.base_url) {
+        errors.push(problem(
+            "exit_page",
+            format!(
+                "exit_page url `{}` is not the full address of another site",
+                raw.exit_page.url
+            ),
+            "write the address of an ordinary, busy site, such as https://www.bbc.co.uk/weather",
+        ));
+    }
+
+    let listed = raw
+        .check
+        .sources_required
+        .iter()
+        .map(|s| ("sources_required", s))
+        .chain(raw.staff_sections.iter().map(|s| ("staff_sections", s)))
+        .chain(raw.patient_sections.iter().map(|s| ("patient_sections", s)));
+    for (key, section) in listed {
+        let clean = !section.is_empty()
+            && section
+                .split('/')
+                .all(|part| !part.is_empty() && !part.starts_with('.'));
+        if !clean {
+            errors.push(problem(
+                section,
+                format!("`{section}` in {key} is not a section folder"),
+                "name a folder under content/ as the site's links do, such as guidance",
+            ));
+        }
+    }
 }
 
 fn split_base_url(url: &str) -> Option<(String, String)> {

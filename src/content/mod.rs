@@ -15,6 +15,9 @@ use crate::source;
 use file_name::Role;
 pub use front_matter::{Date, FrontMatter, PrintFront, TranslationStatus};
 
+/// Index of a page in the site's pages, which keep the order they were loaded in.
+pub type PageId = usize;
+
 pub const CONTENT_DIR: &str = "content";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,17 @@ impl Page {
 
     pub fn is_section(&self) -> bool {
         self.kind == PageKind::Section
+    }
+
+    /// The template the page is rendered with: the one its front matter names, else the
+    /// theme's for the home page, a section or a page.
+    pub fn template(&self) -> &str {
+        match &self.front.template {
+            Some(name) => name,
+            None if self.key == "_index.md" => "index.html",
+            None if self.is_section() => "section.html",
+            None => "page.html",
+        }
     }
 
     /// The line of a front matter key, for errors about its value.

@@ -27,6 +27,22 @@ pub trait Sink: Sync {
     }
 }
 
+/// A file of the output that could not be written.
+/// Worded without the path, which goes in a note, so that one cause met writing every file is
+/// one error.
+pub fn write_error(path: &str, err: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    let reason = match err.kind() {
+        std::io::ErrorKind::StorageFull => "the disk is full".to_owned(),
+        _ => err.to_string(),
+    };
+    crate::diagnostics::Diagnostic::error(
+        crate::diagnostics::Stage::Output,
+        format!("cannot write into the output folder: {reason}"),
+    )
+    .with_help("check there is free disk space and that the output folder is writable")
+    .while_writing(path)
+}
+
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,

@@ -101,11 +101,10 @@ pub fn render(
     if !site.pages.iter().any(|p| p.front.print.is_some()) {
         return (printed, Vec::new());
     }
-    let print_dir = site
-        .root
-        .join("themes")
-        .join(&site.config.theme)
-        .join("print");
+    let print_dir = site.root.join(crate::paths::theme_folder(
+        &site.config.theme,
+        crate::paths::ThemeFolder::Print,
+    ));
     if !print_dir.is_dir() {
         return (printed, no_print_folder(site, &print_dir));
     }

@@ -54,7 +54,7 @@ pub fn uncovered(site: &Site, id: PageId, c: char, stack: &[String]) -> Diagnost
             Diagnostic::error(Stage::Print, message).at_offset(&page.file, &page.source, offset)
         }
         None => {
-            let strings = format!("themes/{}/i18n/{}.yaml", site.config.theme, language.code);
+            let strings = crate::paths::theme_strings(&site.config.theme, &language.code);
             Diagnostic::error(
                 Stage::Print,
                 format!("{message} (it comes from {strings} or the template)"),
@@ -70,7 +70,7 @@ pub fn uncovered(site: &Site, id: PageId, c: char, stack: &[String]) -> Diagnost
 pub fn uncovered_row(site: &Site, id: PageId, lang: crate::config::LangId, c: char) -> Diagnostic {
     let page = &site.pages[id];
     let language = site.config.language(lang);
-    let strings = format!("themes/{}/i18n/{}.yaml", site.config.theme, language.code);
+    let strings = crate::paths::theme_strings(&site.config.theme, &language.code);
     page.error_at_key(
         Stage::Print,
         "print",

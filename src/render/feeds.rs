@@ -82,7 +82,7 @@ pub fn atom(site: &Site, lang: LangId) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n<link href=\"{self_url}\" rel=\"self\"/>\n<link href=\"{home}\"/>\n<id>{home}</id>\n<updated>{updated}</updated>\n<author><name>{title}</name></author>\n",
         lang = esc(&language.code),
         title = esc(&config.title),
-        self_url = esc(&config.permalink(&format!("{}atom.xml", language.prefix))),
+        self_url = esc(&config.permalink(&crate::paths::feed(language))),
         home = esc(&home),
     );
     for id in dated {

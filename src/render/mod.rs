@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::assets::Stylesheet;
-use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::markdown::{self, Rendered};
 use crate::output::Sink;
@@ -100,24 +99,13 @@ pub fn broken_anchors(
     diagnostics
 }
 
-/// The template a page is rendered with.
-pub fn template_of(site: &Site, id: PageId) -> &str {
-    let page = &site.pages[id];
-    match &page.front.template {
-        Some(name) => name,
-        None if page.key == "_index.md" => "index.html",
-        None if page.is_section() => "section.html",
-        None => "page.html",
-    }
-}
-
 /// Every page's template must exist; checked before rendering so each problem is reported
 /// once, at the page that names the template.
 pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
     let mut missing = Vec::new();
     let mut reported_defaults = Vec::new();
     for (id, page) in site.pages.iter().enumerate() {
-        let name = template_of(site, id);
+        let name = site.pages[id].template();
         if templates.has(name) {
             continue;
         }
@@ -187,7 +175,7 @@ pub fn pages(
                 page(site, templates, shared, id, rendered).map_err(|d| Box::new((d, id)))?;
             sink.write(&path, &html)
                 .map(|()| true)
-                .map_err(|err| Box::new((write_error(&path, &err), id)))
+                .map_err(|err| Box::new((crate::output::write_error(&path, &err), id)))
         })
         .collect();
     let mut per_language = vec![0; site.config.languages.len()];
@@ -207,7 +195,7 @@ pub fn pages(
 
 /// Where page `id` is written, relative to the output folder.
 pub fn page_path(site: &Site, id: PageId) -> String {
-    format!("{}index.html", site.places[id].path)
+    crate::paths::page_file(&site.places[id].path)
 }
 
 /// One page's HTML, from its rendered Markdown.
@@ -220,7 +208,7 @@ pub fn page(
 ) -> Result<Vec<u8>, Diagnostic> {
     let context = shared.page(site, id, rendered);
     let mut html = Vec::with_capacity(32 * 1024);
-    templates.render(template_of(site, id), &context, &mut html)?;
+    templates.render(site.pages[id].template(), &context, &mut html)?;
     Ok(html)
 }
 
@@ -257,27 +245,6 @@ fn group_failures(site: &Site, failures: Vec<(Diagnostic, PageId)>) -> Vec<Diagn
         .collect()
 }
 
-/// Where language `lang`'s "page not found" page goes: `404.html` under its prefix.
-pub fn not_found_path(site: &Site, lang: LangId) -> String {
-    format!("{}404.html", site.config.language(lang).prefix)
-}
-
-/// A file of the output that could not be written.
-/// Worded without the path, which goes in a note, so that one cause met writing every file is
-/// one error.
-pub(crate) fn write_error(path: &str, err: &std::io::Error) -> Diagnostic {
-    let reason = match err.kind() {
-        std::io::ErrorKind::StorageFull => "the disk is full".to_owned(),
-        _ => err.to_string(),
-    };
-    Diagnostic::error(
-        Stage::Output,
-        format!("cannot write into the output folder: {reason}"),
-    )
-    .with_help("check there is free disk space and that the output folder is writable")
-    .while_writing(path)
-}
-
 /// Everything that is not a page: stylesheets, static files and content assets, the 404 page,
 /// aliases, feeds, sitemap and robots.txt.
 pub fn site_files(
@@ -303,12 +270,12 @@ pub fn site_files(
         } else {
             continue;
         };
-        not_found.push((not_found_path(site, lang), html));
+        not_found.push((crate::paths::not_found(site.config.language(lang)), html));
     }
     let mut diagnostics = Vec::new();
     let mut write = |path: &str, bytes: &[u8]| {
         if let Err(err) = sink.write(path, bytes) {
-            diagnostics.push(write_error(path, &err));
+            diagnostics.push(crate::output::write_error(path, &err));
         }
     };
     for sheet in sheets {
@@ -321,7 +288,7 @@ pub fn site_files(
         write(path, feeds::redirect(site, *target).as_bytes());
     }
     for lang in 0..site.config.languages.len() {
-        let path = format!("{}atom.xml", site.config.language(lang).prefix);
+        let path = crate::paths::feed(site.config.language(lang));
         write(&path, feeds::atom(site, lang).as_bytes());
     }
     write("sitemap.xml", feeds::sitemap(site).as_bytes());
@@ -342,7 +309,7 @@ pub fn site_files(
         .filter_map(|(path, from)| {
             sink.copy(path, from)
                 .err()
-                .map(|err| write_error(path, &err))
+                .map(|err| crate::output::write_error(path, &err))
         })
         .collect();
     diagnostics.extend(copy_errors);
@@ -360,7 +327,9 @@ pub fn print_files(printed: &Printed, sink: &dyn Sink) -> Vec<Diagnostic> {
                 Blob::Bytes(bytes) => sink.write(&file.path, bytes),
                 Blob::Cached(from) => sink.link(&file.path, from),
             };
-            result.err().map(|err| write_error(&file.path, &err))
+            result
+                .err()
+                .map(|err| crate::output::write_error(&file.path, &err))
         })
         .collect()
 }

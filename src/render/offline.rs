@@ -154,12 +154,12 @@ fn copy(
             flat_name(&site.places[id].path, prefix),
         );
     }
-    let search = crate::search::folder(site, lang);
+    let search = crate::paths::search_folder(site.config.language(lang));
     let has_search = templates.has(crate::search::TEMPLATE);
     if has_search {
         names.insert(search.clone(), "search.html".to_owned());
         names.insert(
-            crate::search::index_path(site, lang),
+            crate::paths::search_index(site.config.language(lang)),
             INDEX_SCRIPT.to_owned(),
         );
     }
@@ -183,7 +183,7 @@ fn copy(
         let mut context = shared.page(site, id, &rendered[id]);
         context.insert_value("offline_copy", fields.clone());
         let mut html = Vec::with_capacity(32 * 1024);
-        templates.render(super::template_of(site, id), &context, &mut html)?;
+        templates.render(site.pages[id].template(), &context, &mut html)?;
         files.insert(names[&site.places[id].path].clone(), rewrite(html)?);
     }
     if has_search {

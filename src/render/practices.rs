@@ -149,7 +149,7 @@ pub fn write(
         match templates.render(template, &context, &mut html) {
             Ok(()) => {
                 if let Err(err) = sink.write(&path, &html) {
-                    diagnostics.push(super::write_error(&path, &err));
+                    diagnostics.push(crate::output::write_error(&path, &err));
                 }
             }
             Err(d) => diagnostics.push(d),
@@ -157,7 +157,7 @@ pub fn write(
     };
     render(INDEX, "practices/index.html".into(), None);
     for (p, practice) in all.iter().enumerate() {
-        let path = format!("{}index.html", folder(&site.practices[p].slug));
+        let path = crate::paths::page_file(&folder(&site.practices[p].slug));
         render(PAGE, path, Some(practice));
     }
     diagnostics.dedup_by_key(|d| d.to_string());

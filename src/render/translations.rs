@@ -31,12 +31,12 @@ pub fn write(
     let mut context = shared.base(site, site.config.default_language);
     context.insert_value("report", crate::templates::context::value(&report));
     let mut html = Vec::with_capacity(64 * 1024);
-    let path = format!("{PATH}index.html");
+    let path = crate::paths::page_file(PATH);
     match templates.render(TEMPLATE, &context, &mut html) {
         Ok(()) => sink
             .write(&path, &html)
             .err()
-            .map(|err| super::write_error(&path, &err))
+            .map(|err| crate::output::write_error(&path, &err))
             .into_iter()
             .collect(),
         Err(d) => vec![d],

@@ -18,7 +18,7 @@ use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::markdown::Rendered;
 use crate::output::Sink;
-use crate::render;
+use crate::paths;
 use crate::site::{PageId, Site};
 use crate::templates::Templates;
 use crate::templates::context::Shared;
@@ -29,16 +29,6 @@ pub const TEMPLATE: &str = "search.html";
 /// Whether the theme has search pages, and so the site gets indexes.
 pub fn enabled(templates: &Templates) -> bool {
     templates.has(TEMPLATE)
-}
-
-/// The search page's folder in language `lang`, relative to the output (`ar/search/`).
-pub fn folder(site: &Site, lang: LangId) -> String {
-    format!("{}search/", site.config.language(lang).prefix)
-}
-
-/// Where language `lang`'s index is written, relative to the output.
-pub fn index_path(site: &Site, lang: LangId) -> String {
-    format!("{}index.json", folder(site, lang))
 }
 
 /// Language `lang`'s index, from every page in it.
@@ -90,7 +80,7 @@ pub fn indexes(
         .into_par_iter()
         .map(|lang| {
             (
-                index_path(site, lang),
+                paths::search_index(site.config.language(lang)),
                 index_json(site, rendered, lang).into_bytes(),
             )
         })
@@ -113,7 +103,10 @@ pub fn page(
     }
     context.insert_value(
         "search_index",
-        Value::from(site.config.url(&index_path(site, lang))),
+        Value::from(
+            site.config
+                .url(&paths::search_index(site.config.language(lang))),
+        ),
     );
     let mut html = Vec::with_capacity(8 * 1024);
     templates.render(TEMPLATE, &context, &mut html)?;
@@ -136,15 +129,15 @@ pub fn write(
         .par_iter()
         .flat_map_iter(|&lang| {
             let mut found = Vec::new();
-            let index = index_path(site, lang);
+            let index = paths::search_index(site.config.language(lang));
             if let Err(err) = sink.write(&index, index_json(site, rendered, lang).as_bytes()) {
-                found.push(render::write_error(&index, &err));
+                found.push(crate::output::write_error(&index, &err));
             }
-            let path = format!("{}index.html", folder(site, lang));
+            let path = paths::page_file(&paths::search_folder(site.config.language(lang)));
             match page(site, templates, shared, lang, &[]) {
                 Ok(html) => {
                     if let Err(err) = sink.write(&path, &html) {
-                        found.push(render::write_error(&path, &err));
+                        found.push(crate::output::write_error(&path, &err));
                     }
                 }
                 Err(d) => found.push(d),
@@ -165,9 +158,10 @@ pub fn clashes(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
     }
     let mut found = Vec::new();
     for lang in 0..site.config.languages.len() {
-        let folder = folder(site, lang);
-        let taken =
-            |path: &str| path == format!("{folder}index.html") || path == index_path(site, lang);
+        let language = site.config.language(lang);
+        let folder = paths::search_folder(language);
+        let (page_file, index) = (paths::page_file(&folder), paths::search_index(language));
+        let taken = |path: &str| path == page_file || path == index;
         let page = site.places.iter().position(|p| p.path == folder);
         let alias = site.aliases.iter().find(|(path, _)| taken(path));
         let asset = site.assets.iter().find(|(_, path)| taken(path));

@@ -72,22 +72,18 @@ fn asset(body: &str, content_type: &str) -> Reply {
 /// The file a URL path names, if it is inside the output folder, and whether the path named
 /// a folder (whose `index.html` it is).
 pub fn resolve(root: &Path, base_path: &str, url_path: &str) -> Option<(PathBuf, bool)> {
-    let decoded = percent_decode(url_path)?;
-    let relative = decoded
-        .strip_prefix(base_path)
-        .or_else(|| decoded.strip_prefix(base_path.trim_end_matches('/')))?;
+    let relative = crate::paths::file_of_url(base_path, url_path)?;
     let mut path = root.to_path_buf();
-    for component in Path::new(relative).components() {
+    for component in Path::new(&relative).components() {
         match component {
             Component::Normal(part) => path.push(part),
-            Component::CurDir => {}
-            // `..`, a root or a drive letter: never outside the output.
+            // A root or a drive letter (`C:` on Windows): never outside the output.
             _ => return None,
         }
     }
     let folder = path.is_dir();
     if folder {
-        path.push("index.html");
+        path.push(crate::paths::INDEX);
     }
     // Symlinks could still lead out: compare where the file really is.
     let real = path.canonicalize().ok()?;

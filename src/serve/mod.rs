@@ -418,7 +418,10 @@ impl Session {
     ) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
         let built = self.built.as_mut()?;
         let site = Arc::clone(&built.site);
-        let prefix = format!("themes/{}/templates/", site.config.theme);
+        let prefix = format!(
+            "{}/",
+            crate::paths::theme_folder(&site.config.theme, crate::paths::ThemeFolder::Templates)
+        );
         let mut names = Vec::new();
         for rel in changed {
             let name = rel.strip_prefix(&prefix)?;
@@ -440,7 +443,7 @@ impl Session {
             return None;
         }
         let ids: Vec<PageId> = (0..site.pages.len())
-            .filter(|&id| affected.contains(render::template_of(&site, id)))
+            .filter(|&id| affected.contains(site.pages[id].template()))
             .collect();
         // Many pages to render: those open in a browser first, so the editor sees the change
         // before the rest are done, as Hugo's fast render mode does (which leaves the rest
@@ -449,7 +452,7 @@ impl Session {
             .hub
             .viewed()
             .iter()
-            .filter_map(|page| output_path(&site.config.base_path, page))
+            .filter_map(|page| crate::paths::file_of_url(&site.config.base_path, page))
             .collect();
         let (first, rest): (Vec<PageId>, Vec<PageId>) = ids
             .iter()
@@ -541,10 +544,7 @@ fn stylesheets(built: &Built) -> Vec<(String, String)> {
 fn page_urls(base: &str, changed: &[String]) -> Vec<String> {
     changed
         .iter()
-        .map(|path| {
-            let path = path.strip_suffix("index.html").unwrap_or(path);
-            format!("{base}{path}")
-        })
+        .map(|path| format!("{base}{}", crate::paths::folder_of_page(path)))
         .collect()
 }
 
@@ -580,17 +580,6 @@ fn render_and_write(
     write_changed(output, written, htmls)
 }
 
-/// The output file a page's URL path (as a browser's `location.pathname` gives it) names.
-fn output_path(base_path: &str, url_path: &str) -> Option<String> {
-    let decoded = crate::text::percent_decode(url_path)?;
-    let path = decoded.strip_prefix(base_path)?;
-    Some(if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_owned()
-    })
-}
-
 /// Writes the pages whose bytes differ from what the output holds; gives their paths.
 fn write_changed(
     output: &std::path::Path,
@@ -610,7 +599,7 @@ fn write_changed(
         .filter_map(|(path, _, html)| {
             output::replace_file(output, path, html)
                 .err()
-                .map(|err| render::write_error(path, &err))
+                .map(|err| crate::output::write_error(path, &err))
         })
         .collect();
     if !errors.is_empty() {

@@ -9,14 +9,11 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
 /// The folders and files of a site whose changes mean a rebuild.
-pub const WATCHED: &[&str] = &[
-    "site.yaml",
-    "practices.yaml",
-    "content",
-    "themes",
-    "i18n",
-    "static",
-];
+pub fn watched() -> impl Iterator<Item = &'static str> {
+    crate::paths::SOURCE_FILES
+        .into_iter()
+        .chain(crate::paths::SOURCE_FOLDERS)
+}
 
 /// How long the sources must be quiet before a rebuild starts, and the longest a burst may
 /// hold it back.
@@ -37,7 +34,7 @@ impl Watcher {
         // The site folder itself only for its files (site.yaml) and for folders created later
         // (a new `static/`); the output and caches beside it are filtered out below.
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in WATCHED {
+        for dir in watched() {
             let path = root.join(dir);
             if path.is_dir() {
                 watcher.watch(&path, RecursiveMode::Recursive)?;
@@ -86,7 +83,7 @@ impl Watcher {
         let rel = path.strip_prefix(&self.root).ok()?;
         let text = rel.to_string_lossy().replace('\\', "/");
         let first = text.split('/').next().unwrap_or_default();
-        if !WATCHED.contains(&first) {
+        if !watched().any(|w| w == first) {
             return None;
         }
         let name = text.rsplit('/').next().unwrap_or_default();
@@ -114,6 +111,9 @@ fn changes_content(kind: &EventKind) -> bool {
 
 /// Whether a batch touched nothing but the theme's stylesheets (applied without a reload).
 pub fn is_only_stylesheets(changed: &BTreeSet<String>, theme: &str) -> bool {
-    let css = format!("themes/{theme}/css/");
+    let css = format!(
+        "{}/",
+        crate::paths::theme_folder(theme, crate::paths::ThemeFolder::Css)
+    );
     !changed.is_empty() && changed.iter().all(|p| p.starts_with(&css))
 }

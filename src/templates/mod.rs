@@ -50,7 +50,7 @@ pub fn load(
         register_functions(&mut tera, site, Arc::clone(css));
         tera
     };
-    let dir_rel = format!("themes/{theme}/templates");
+    let dir_rel = crate::paths::theme_folder(theme, crate::paths::ThemeFolder::Templates);
     let dir = root.join(&dir_rel);
     if !dir.is_dir() {
         return Err(vec![

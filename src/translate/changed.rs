@@ -2,7 +2,7 @@
 //! and, beside each changed paragraph, the English as it is now. Worked out once per build,
 //! from each translation's per-segment record.
 
-use crate::freshness::{ChangedPart, Parts, State as PageState, source_of};
+use crate::freshness::{ChangedPart, Parts, State as PageState};
 use crate::site::Site;
 
 use super::segments::Place;
@@ -16,7 +16,7 @@ pub fn of(site: &Site) -> Vec<Option<Parts>> {
             let Some(Some(PageState::Stale { .. })) = site.freshness.get(page) else {
                 return None;
             };
-            let source = source_of(site, page)?;
+            let source = site.source_of(page)?;
             let translation = &site.pages[page];
             let code = &site.config.language(translation.lang).code;
             let record = record::load(&site.root, &record::path(&translation.key, code))

@@ -195,7 +195,7 @@ fn page_file(
 
 /// The page a command-line file names: an English page, or one of its translations.
 pub fn page_named<'p>(project: &'p Project, file: &Path) -> Result<&'p Page, Vec<Diagnostic>> {
-    let wanted = crate::freshness::locate(&project.root, file).map_err(|d| vec![d])?;
+    let wanted = crate::edit::locate(&project.root, file).map_err(|d| vec![d])?;
     let found = project.pages.iter().find(|p| {
         Path::new(&p.file) == Path::new(&wanted.shown) || project.root.join(&p.file) == wanted.path
     });

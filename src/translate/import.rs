@@ -348,7 +348,7 @@ fn plan_page(
             format!("could not write {target_file}: its front matter could not be read"),
         ))
     })?;
-    crate::freshness::verify(&page_text, &target_file, |_| true).map_err(one)?;
+    crate::edit::verify(&page_text, &target_file, |_| true).map_err(one)?;
 
     let said = summary(
         exchange,

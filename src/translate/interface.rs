@@ -16,10 +16,7 @@ use crate::i18n::{is_staff, read_table};
 const RECORD_KEY: &str = "_interface-strings.md";
 
 fn file_of(project: &Project, code: &str) -> PathBuf {
-    Path::new("themes")
-        .join(&project.config.theme)
-        .join("i18n")
-        .join(format!("{code}.yaml"))
+    PathBuf::from(crate::paths::theme_strings(&project.config.theme, code))
 }
 
 /// The default language's strings, in the order of its file.

@@ -20,6 +20,7 @@ pub mod changed;
 pub mod export;
 pub mod import;
 pub mod interface;
+mod mark_current;
 mod po;
 pub mod protected;
 pub mod record;
@@ -28,6 +29,8 @@ pub mod segments;
 pub mod status;
 mod write;
 mod xliff;
+
+pub use mark_current::mark_current;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Planned, Project, State, entries, export::page_named, write_all};
 use crate::diagnostics::{Diagnostic, Stage};
-use crate::freshness::{remove_key, set_key, verify};
+use crate::edit::{remove_key, set_key, verify};
 
 pub fn run(
     root: &Path,
@@ -45,7 +45,7 @@ fn plan(
     by: Option<&str>,
     today: &str,
 ) -> Result<Planned, Diagnostic> {
-    let located = crate::freshness::locate(&project.root, file)?;
+    let located = crate::edit::locate(&project.root, file)?;
     let page = project
         .pages
         .iter()

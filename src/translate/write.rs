@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::segments::{Kind, Place, Segmented};
 use crate::content::Page;
-use crate::freshness::{quoted, remove_key, set_block, set_key};
+use crate::edit::{quoted, remove_key, set_block, set_key};
 
 /// What to write into a translation.
 pub struct Written<'a> {

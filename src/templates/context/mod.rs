@@ -223,7 +223,7 @@ impl Shared {
             feed_urls: config
                 .languages
                 .iter()
-                .map(|l| config.url(&format!("{}atom.xml", l.prefix)))
+                .map(|l| config.url(&crate::paths::feed(l)))
                 .collect(),
             summaries,
             base_prints: Vec::new(),
@@ -332,7 +332,10 @@ impl Shared {
             // Where the theme's search page is, in this language (when it has one).
             (
                 "search_url",
-                Value::from(site.config.url(&crate::search::folder(site, lang))),
+                Value::from(
+                    site.config
+                        .url(&crate::paths::search_folder(site.config.language(lang))),
+                ),
             ),
         ]
     }
@@ -385,7 +388,7 @@ impl Shared {
     /// it to the same bytes, so watch mode renders again only the pages whose fingerprint moved.
     pub fn fingerprint(&self, site: &Site, id: PageId, rendered: &Rendered) -> blake3::Hash {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(crate::render::template_of(site, id).as_bytes());
+        hasher.update(site.pages[id].template().as_bytes());
         hasher.update(self.base_prints[site.pages[id].lang].as_bytes());
         // The text through its digest: hashing every page's HTML again would cost more than
         // the rest together.
@@ -531,7 +534,7 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
 fn stale(site: &Site, id: PageId) -> Option<Stale<'_>> {
     // Only a recorded hash can be out of date: skip hashing the source for the rest.
     site.pages[id].front.source_hash.as_ref()?;
-    let freshness = crate::freshness::check(site, id)?;
+    let freshness = site.translation_state(id)?;
     let crate::freshness::State::Stale { source_changed } = freshness.state else {
         return None;
     };

@@ -14,14 +14,14 @@
 //! ends) so that saving the source again, reordering its front matter keys or switching it to
 //! CRLF leaves its translations current.
 //!
-//! [`of`] lists every translation with its [`State`] (what `check` reports); [`check`] gives one
-//! page's (what the template context shows readers); [`mark_current`] is
-//! `safe-surgeries translate mark-current`, which writes the record.
+//! [`states`] works out every page's [`State`] once, when the site is resolved; the site answers
+//! for one page or all of them (`Site::translation_state`, `Site::translations`), and
+//! `safe-surgeries translate mark-current` writes the record.
 
 use std::collections::HashMap;
 
+use crate::content::PageId;
 use crate::content::{FrontMatter, Page, front_matter};
-use crate::site::{PageId, Site};
 
 /// The front matter key a translation records its source's hash under.
 pub const KEY: &str = "source_hash";
@@ -80,64 +80,37 @@ pub struct ChangedPart {
     pub english: String,
 }
 
-/// Every translation of the site (a page not in the default language whose default-language
-/// version exists), in page order, with its state. Drafts (`translation: draft`) are included:
-/// a draft can be out of date too.
-pub fn of(site: &Site) -> Vec<Freshness> {
-    (0..site.pages.len())
-        .filter_map(|id| check(site, id))
-        .collect()
-}
-
-/// Page `page`'s freshness, or `None` when it is not a translation (it is in the default
-/// language, or the default language has no version of it).
-pub fn check(site: &Site, page: PageId) -> Option<Freshness> {
-    let state = site.freshness.get(page)?.clone()?;
-    Some(Freshness {
-        page,
-        source: source_of(site, page)?,
-        state,
-    })
-}
-
-/// Every page's state, for [`Site::freshness`]: each source hashed once, and only when a
-/// translation of it records a hash to compare.
-pub(crate) fn states(site: &Site) -> Vec<Option<State>> {
+/// Every page's state: `None` for a page that is not a translation (`source_of` gives none),
+/// each source hashed once, and only when a translation of it records a hash to compare.
+pub(crate) fn states(
+    pages: &[Page],
+    source_of: impl Fn(PageId) -> Option<PageId>,
+) -> Vec<Option<State>> {
     let mut hashes: HashMap<PageId, String> = HashMap::new();
-    (0..site.pages.len())
+    (0..pages.len())
         .map(|page| {
-            let source = source_of(site, page)?;
-            let translation = &site.pages[page];
+            let source = source_of(page)?;
+            let translation = &pages[page];
             let Some(recorded) = translation.front.source_hash.as_deref() else {
                 return Some(State::Unmarked);
             };
             let now = hashes
                 .entry(source)
-                .or_insert_with(|| source_hash(site, source));
+                .or_insert_with(|| page_hash(&pages[source]));
             Some(if same(recorded, now) {
                 State::Current
             } else {
                 State::Stale {
-                    source_changed: changed_on(&site.pages[source], translation),
+                    source_changed: changed_on(&pages[source], translation),
                 }
             })
         })
         .collect()
 }
 
-/// The default language's version of a translation.
-pub fn source_of(site: &Site, page: PageId) -> Option<PageId> {
-    let default = site.config.default_language;
-    if site.pages[page].lang == default {
-        return None;
-    }
-    site.versions(page).get(default).copied().flatten()
-}
-
 /// The hash a translation of `source` records when it matches `source` as it is now.
-pub fn source_hash(site: &Site, source: PageId) -> String {
-    let page: &Page = &site.pages[source];
-    hash(&page.front, page.body())
+pub fn page_hash(source: &Page) -> String {
+    hash(&source.front, source.body())
 }
 
 /// The hash of a page as a translator sees it: title, description, the texts of its `print:`
@@ -199,7 +172,7 @@ fn normalised(text: &str, mut out: impl FnMut(&str)) {
 }
 
 /// Whether a recorded hash is `computed`, however it was spaced or cased by hand.
-fn same(recorded: &str, computed: &str) -> bool {
+pub(crate) fn same(recorded: &str, computed: &str) -> bool {
     recorded.trim().eq_ignore_ascii_case(computed)
 }
 
@@ -222,11 +195,6 @@ fn changed_on(source: &Page, translation: &Page) -> Option<String> {
         _ => Some(updated.to_owned()),
     }
 }
-
-mod files;
-
-pub use files::mark_current;
-pub(crate) use files::*;
 
 #[cfg(test)]
 mod tests {
@@ -277,41 +245,6 @@ mod tests {
         assert_ne!(a, hash(&front(&base.replace("[a, b]", "[a, c]")), ""));
         assert_ne!(a, hash(&front(&base.replace("[a, b]", "[ab]")), ""));
         assert_ne!(a, hash(&front(&base.replace("H\n", "G\n")), ""));
-    }
-
-    #[test]
-    fn set_key_edits_one_line_only() {
-        let text = "\u{feff}---\r\ntitle: X\r\nweight: 2\r\n---\r\nBody\r\n";
-        let set = set_key(text, KEY, "\"abc\"").unwrap_or_default();
-        assert_eq!(
-            set,
-            "\u{feff}---\r\ntitle: X\r\nweight: 2\r\nsource_hash: \"abc\"\r\n---\r\nBody\r\n"
-        );
-        let again = set_key(&set, KEY, "\"def\"").unwrap_or_default();
-        assert_eq!(again, set.replace("abc", "def"));
-        let list = "---\ntitle: X\naliases:\n- /a/\n- /b/\n# kept\nweight: 1\n---\n";
-        assert_eq!(
-            remove_key(list, "aliases").as_deref(),
-            Some("---\ntitle: X\n# kept\nweight: 1\n---\n")
-        );
-        let nested = "---\ntitle: X\nprint:\n  headline: H\ntranslation: reviewed\n---\n";
-        assert_eq!(
-            set_key(nested, "translation", "draft").as_deref(),
-            Some("---\ntitle: X\nprint:\n  headline: H\ntranslation: draft\n---\n")
-        );
-        assert!(set_key("no front matter", KEY, "x").is_none());
-        let print = "---\ntitle: X\nprint:\n  template: poster\n  formats:\n  - A4\n  - A3\n  headline: H\nweight: 1\n---\n";
-        let no_layout = remove_child(print, "print", "formats")
-            .and_then(|t| remove_child(&t, "print", "template"));
-        assert_eq!(
-            no_layout.as_deref(),
-            Some("---\ntitle: X\nprint:\n  headline: H\nweight: 1\n---\n")
-        );
-        let leaflet =
-            "---\ntitle: X\nprint:\n  template: leaflet\n  formats: [A4, A5]\n---\nBody\n";
-        let no_layout = remove_child(leaflet, "print", "formats")
-            .and_then(|t| remove_child(&t, "print", "template"));
-        assert_eq!(no_layout.as_deref(), Some("---\ntitle: X\n---\nBody\n"));
     }
 
     #[test]
