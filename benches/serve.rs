@@ -15,7 +15,7 @@
 //! The edited files are restored at the end.
 
 mod corpus;
-#[path = "../tests/common/live.rs"]
+#[path = "../tests/suite/common/live.rs"]
 mod live;
 mod stats;
 

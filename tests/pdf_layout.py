@@ -3,7 +3,7 @@
 Usage: python3 tests/pdf_layout.py OUTPUT_DIR
 
 Prints one line per problem and exits 1 when there are any (3 when PyMuPDF is missing). Called
-by tests/print.rs (`print_typography_holds_in_every_language`), which builds the toolkit first.
+by tests/suite/print.rs (`print_typography_holds_in_every_language`), which builds the toolkit first.
 
 Each check reads what was drawn, not how the templates mean to draw it:
 - posters: the QR code (the one black path of many rectangles) is at least 35 mm wide on A4,

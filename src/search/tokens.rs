@@ -1,6 +1,6 @@
 //! The tokenizer, shared in meaning with `tokenize` in the theme's `static/js/search.js`: the
 //! browser splits a query exactly as the build split the pages, so the two must change
-//! together (`tests/search.rs` runs both on the same texts when Node.js is installed).
+//! together (`tests/suite/search.rs` runs both on the same texts when Node.js is installed).
 //!
 //! Per character: lower-cased, then folded (below), then either part of a word (a letter,
 //! number or combining mark, so that Bengali, Gurmukhi and Ethiopic vowel signs stay inside

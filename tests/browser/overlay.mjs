@@ -1,4 +1,4 @@
-// serve's error overlay as an editor sees it, for tests/serve.rs: waits for it over a page,
+// serve's error overlay as an editor sees it, for tests/suite/serve.rs: waits for it over a page,
 // then runs axe-core's WCAG 2 A and AA rules on it. It measures and reports; the Rust test
 // decides.
 //

@@ -1,5 +1,5 @@
 // What a patient's phone does with the built site, in Debian's Chromium driven by
-// playwright-core, for tests/phone.rs. It measures and reports; the Rust test decides.
+// playwright-core, for tests/suite/phone.rs. It measures and reports; the Rust test decides.
 //
 // usage: node phone.mjs REQUEST.json > REPORT.json
 // REQUEST: { chromium, base, header: [paths], menu: path, exit: { from, page, url },
