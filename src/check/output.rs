@@ -44,24 +44,84 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
             Some(rel.to_string_lossy().replace('\\', "/"))
         })
         .collect();
-    let all: HashSet<&str> = files.iter().map(String::as_str).collect();
-    let parsed: BTreeMap<&str, Parsed> = files
+    let (parsed, mut findings) = read_pages(output, &files);
+    let mut pages = Pages {
+        base,
+        origins,
+        all: files.iter().map(String::as_str).collect(),
+        parsed: &parsed,
+        findings: Vec::new(),
+        external: BTreeMap::new(),
+        inbound: HashMap::new(),
+    };
+    let size = |path: &str| std::fs::metadata(output.join(path)).map_or(0, |m| m.len());
+    let mut page_bytes = BTreeMap::new();
+    for (&from, page) in &parsed {
+        let loaded = pages.loaded(from, page);
+        let bytes = size(from) + loaded.iter().map(|p| size(p)).sum::<u64>();
+        page_bytes.insert(from.to_owned(), bytes);
+        pages.links(from, page);
+        pages.fetches(from, page);
+        pages.images_and_headings(from, page);
+    }
+    findings.append(&mut pages.findings);
+    findings.extend(orphans(origins, &pages.inbound));
+    findings.extend(off_site_in_stylesheets(output, &files));
+    Checked {
+        findings,
+        external: pages.external,
+        page_bytes,
+    }
+}
+
+/// Every HTML file of the output, parsed; a file that cannot be read is a finding, not an
+/// empty page (which would hide every link it has).
+fn read_pages<'a>(output: &Path, files: &'a [String]) -> (BTreeMap<&'a str, Parsed>, Vec<Finding>) {
+    let read: Vec<(&str, Result<Parsed, Box<Finding>>)> = files
         .par_iter()
         .filter(|f| f.ends_with(".html"))
-        .map(|f| {
-            let text = std::fs::read_to_string(output.join(f)).unwrap_or_default();
-            (f.as_str(), parse(&text))
-        })
+        .map(|f| (f.as_str(), read(output, f).map(|text| parse(&text))))
         .collect();
+    let mut parsed = BTreeMap::new();
     let mut findings = Vec::new();
-    let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut inbound: HashMap<String, usize> = HashMap::new();
-    let mut page_bytes = BTreeMap::new();
-    let size = |path: &str| std::fs::metadata(output.join(path)).map_or(0, |m| m.len());
+    for (file, page) in read {
+        match page {
+            Ok(page) => {
+                parsed.insert(file, page);
+            }
+            Err(finding) => findings.push(*finding),
+        }
+    }
+    (parsed, findings)
+}
 
-    for (&from, page) in &parsed {
-        let loaded: BTreeSet<String> = page
-            .fetches
+/// A built file's text, or the finding that it could not be read.
+fn read(output: &Path, file: &str) -> Result<String, Box<Finding>> {
+    std::fs::read_to_string(output.join(file)).map_err(|err| {
+        Box::new(Finding::new(
+            Kind::Build,
+            format!("{file} in the output cannot be read: {err}"),
+            "build the site again; if this comes back, check the disk and the folder's permissions",
+        ))
+    })
+}
+
+/// The pages being checked, and what checking them has found so far.
+struct Pages<'a> {
+    base: &'a Base<'a>,
+    origins: &'a Origins,
+    all: HashSet<&'a str>,
+    parsed: &'a BTreeMap<&'a str, Parsed>,
+    findings: Vec<Finding>,
+    external: BTreeMap<String, BTreeSet<String>>,
+    /// How many other pages link to each page.
+    inbound: HashMap<String, usize>,
+}
+
+impl Pages<'_> {
+    /// The stylesheets and scripts page `from` loads, as output files.
+    fn loaded(&self, from: &str, page: &Parsed) -> BTreeSet<String> {
+        page.fetches
             .iter()
             .filter(|f| {
                 f.element == "script"
@@ -70,105 +130,113 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
                         .next()
                         .is_some_and(|u| u.ends_with(".css"))
             })
-            .filter_map(|f| match base.resolve(from, &f.url) {
-                Target::Internal { path, .. } => existing(&all, &path),
+            .filter_map(|f| match self.base.resolve(from, &f.url) {
+                Target::Internal { path, .. } => existing(&self.all, &path),
                 _ => None,
             })
-            .collect();
-        page_bytes.insert(
-            from.to_owned(),
-            size(from) + loaded.iter().map(|p| size(p)).sum::<u64>(),
-        );
-        let origin = || origins.of(from);
-        let place = |needle: &str, finding: Finding| origins.place(from, needle, finding);
-        for url in page.links.iter() {
-            match base.resolve(from, url) {
+            .collect()
+    }
+
+    /// The links a reader follows: each leads to a file, and its `#fragment` to an id there.
+    fn links(&mut self, from: &str, page: &Parsed) {
+        for url in &page.links {
+            match self.base.resolve(from, url) {
                 Target::External(url) => {
-                    external.entry(url).or_default().insert(from.to_owned());
+                    self.external
+                        .entry(url)
+                        .or_default()
+                        .insert(from.to_owned());
                 }
                 Target::Internal { path, fragment } => {
-                    let Some(found) = existing(&all, &path) else {
-                        findings.push(place(
-                            url,
-                            Finding::new(
-                                Kind::BrokenLink,
-                                format!("the link `{url}` leads to no page or file"),
-                                "correct the link, or add the page it should lead to",
-                            ),
-                        ));
+                    let Some(found) = existing(&self.all, &path) else {
+                        let finding = Finding::new(
+                            Kind::BrokenLink,
+                            format!("the link `{url}` leads to no page or file"),
+                            "correct the link, or add the page it should lead to",
+                        );
+                        self.findings.push(self.origins.place(from, url, finding));
                         continue;
                     };
                     if found != from {
-                        *inbound.entry(found.clone()).or_default() += 1;
+                        *self.inbound.entry(found.clone()).or_default() += 1;
                     }
-                    let broken = broken_fragment(&parsed, from, url, &found, fragment);
-                    findings.extend(broken.map(|finding| place(url, finding)));
+                    let broken = broken_fragment(self.parsed, from, url, &found, fragment);
+                    let placed = broken.map(|finding| self.origins.place(from, url, finding));
+                    self.findings.extend(placed);
                 }
                 Target::Other => {}
             }
         }
+    }
+
+    /// What the browser fetches: never from another server, and always a file the site has.
+    fn fetches(&mut self, from: &str, page: &Parsed) {
         for fetch in &page.fetches {
-            if urls::is_off_site(&fetch.url) {
-                findings.push(place(
-                    &fetch.url,
-                    Finding::new(
-                        Kind::OffSite,
-                        format!(
-                            "`<{}>` would make every reader's browser contact another server: {}",
-                            fetch.element, fetch.url
-                        ),
-                        "ship the file with the site (in static/ or the theme) and link it from \
-                         there: the site promises readers it asks nothing of other servers",
-                    ),
-                ));
-                continue;
-            }
-            if let Target::Internal { path, .. } = base.resolve(from, &fetch.url)
-                && existing(&all, &path).is_none()
-            {
-                findings.push(place(
-                    &fetch.url,
-                    Finding::new(
-                        Kind::BrokenLink,
-                        format!(
-                            "`<{}>` asks for `{}`, which the site does not have",
-                            fetch.element, fetch.url
-                        ),
-                        "correct the address, or add the file",
-                    ),
-                ));
-            }
-        }
-        for src in &page.no_alt {
-            findings.push(place(
-                src,
+            let finding = if urls::is_off_site(&fetch.url) {
                 Finding::new(
-                    Kind::MissingAlt,
-                    format!("the image `{src}` has no alt text"),
-                    "add alt=\"…\" saying what the image shows, or alt=\"\" if it is decoration only",
-                ),
-            ));
+                    Kind::OffSite,
+                    format!(
+                        "`<{}>` would make every reader's browser contact another server: {}",
+                        fetch.element, fetch.url
+                    ),
+                    "ship the file with the site (in static/ or the theme) and link it from \
+                     there: the site promises readers it asks nothing of other servers",
+                )
+            } else if let Target::Internal { path, .. } = self.base.resolve(from, &fetch.url)
+                && existing(&self.all, &path).is_none()
+            {
+                Finding::new(
+                    Kind::BrokenLink,
+                    format!(
+                        "`<{}>` asks for `{}`, which the site does not have",
+                        fetch.element, fetch.url
+                    ),
+                    "correct the address, or add the file",
+                )
+            } else {
+                continue;
+            };
+            self.findings
+                .push(self.origins.place(from, &fetch.url, finding));
         }
-        let written = origins.markdown_headings.get(from);
+    }
+
+    /// Images without alt text, and headings that skip a level.
+    fn images_and_headings(&mut self, from: &str, page: &Parsed) {
+        for src in &page.no_alt {
+            let finding = Finding::new(
+                Kind::MissingAlt,
+                format!("the image `{src}` has no alt text"),
+                "add alt=\"…\" saying what the image shows, or alt=\"\" if it is decoration only",
+            );
+            self.findings.push(self.origins.place(from, src, finding));
+        }
+        let written = self.origins.markdown_headings.get(from);
         for (level, text, previous) in skipped_levels(&page.headings) {
             // Already reported at its line in the Markdown.
             if written.is_some_and(|w| w.iter().any(|t| t == &text)) {
                 continue;
             }
-            findings.push(Finding::new(
+            self.findings.push(Finding::new(
                 Kind::HeadingLevel,
                 format!(
                     "{}: the heading \"{text}\" (h{level}) follows an h{previous}, skipping a level",
-                    origin()
+                    self.origins.of(from)
                 ),
                 "screen reader users move by heading level: use the next level down, one at a time",
             ));
         }
     }
+}
 
-    for page in origins.pages.keys() {
-        if !origins.entry_points.contains(page) && !inbound.contains_key(page) {
-            findings.push(origins.at_page(
+/// Pages no other page links to, and that are not where readers come in.
+fn orphans(origins: &Origins, inbound: &HashMap<String, usize>) -> Vec<Finding> {
+    origins
+        .pages
+        .keys()
+        .filter(|page| !origins.entry_points.contains(*page) && !inbound.contains_key(*page))
+        .map(|page| {
+            origins.at_page(
                 page,
                 Finding::new(
                     Kind::Orphan,
@@ -176,12 +244,22 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
                     "link it from its section or a related page, or mark it `draft: true` if it \
                      is not ready",
                 ),
-            ));
-        }
-    }
+            )
+        })
+        .collect()
+}
 
+/// Stylesheets that fetch from another server (fonts, images, `@import`).
+fn off_site_in_stylesheets(output: &Path, files: &[String]) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for css in files.iter().filter(|f| f.ends_with(".css")) {
-        let text = std::fs::read_to_string(output.join(css)).unwrap_or_default();
+        let text = match read(output, css) {
+            Ok(text) => text,
+            Err(finding) => {
+                findings.push(*finding);
+                continue;
+            }
+        };
         for (url, _) in urls::css_urls(&text) {
             if urls::is_off_site(&url) {
                 findings.push(Finding::new(
@@ -192,11 +270,7 @@ pub fn check(output: &Path, base: &Base<'_>, origins: &Origins) -> Checked {
             }
         }
     }
-    Checked {
-        findings,
-        external,
-        page_bytes,
-    }
+    findings
 }
 
 /// The output file `path` names: itself, or the `index.html` of a folder named without its `/`.
@@ -301,4 +375,40 @@ fn parse(text: &str) -> Parsed {
             .collect();
     }
     parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_built_page_that_cannot_be_read_is_a_finding_not_an_empty_page() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("index.html"), "<a href=\"gone/\">x</a>")?;
+        // Not UTF-8: read_to_string fails on it as it would on a file it may not open.
+        std::fs::write(dir.path().join("broken.html"), b"<p>\xff\xfe</p>")?;
+        let base = Base {
+            url: "https://example.org/",
+            path: "/",
+        };
+        let checked = check(dir.path(), &base, &Origins::default());
+        let messages: Vec<String> = checked
+            .findings
+            .iter()
+            .map(|f| f.diagnostic.to_string())
+            .collect();
+        assert!(
+            checked.findings.iter().any(|f| f.kind == Kind::Build
+                && f.diagnostic
+                    .to_string()
+                    .contains("broken.html in the output cannot be read")),
+            "{messages:#?}"
+        );
+        // The readable page is still checked.
+        assert!(
+            checked.findings.iter().any(|f| f.kind == Kind::BrokenLink),
+            "{messages:#?}"
+        );
+        Ok(())
+    }
 }

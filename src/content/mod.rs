@@ -148,9 +148,19 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         );
         return (Content::default(), diagnostics);
     }
+    let entries = walk(&content_dir, &mut diagnostics);
+    let folders = Folders::of(&entries, config, &mut diagnostics);
+    let mut content = Content::default();
+    let markdown = sort(entries, &folders, config, &mut content, &mut diagnostics);
+    read_pages(markdown, drafts, &mut content, &mut diagnostics);
+    check_unique_versions(&content.pages, config, &mut diagnostics);
+    (content, diagnostics)
+}
 
+/// Every file under `content/` but hidden ones and editors' backups, in name order.
+fn walk(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let mut entries = Vec::new();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
@@ -168,7 +178,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&content_dir) else {
+        let Ok(rel) = entry.path().strip_prefix(content_dir) else {
             continue;
         };
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
@@ -196,50 +206,72 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
             name,
         });
     }
+    entries
+}
 
-    // A folder with `index.md` and no `_index.md` is a page bundle: everything in it belongs to
-    // that page.
-    let mut section_dirs = BTreeSet::new();
-    let mut bundle_dirs = BTreeSet::new();
-    for entry in &entries {
-        if let Some(Ok(name)) = file_name::parse(&entry.name, config) {
-            match name.role {
-                Role::Section => {
-                    section_dirs.insert(entry.dir.clone());
+/// Which folders are sections (they have `_index.md`) and which page bundles (`index.md`).
+struct Folders {
+    sections: BTreeSet<String>,
+    bundles: BTreeSet<String>,
+}
+
+impl Folders {
+    fn of(entries: &[Entry], config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Folders {
+        // A folder with `index.md` and no `_index.md` is a page bundle: everything in it belongs to
+        // that page.
+        let mut sections = BTreeSet::new();
+        let mut bundles = BTreeSet::new();
+        for entry in entries {
+            if let Some(Ok(name)) = file_name::parse(&entry.name, config) {
+                match name.role {
+                    Role::Section => {
+                        sections.insert(entry.dir.clone());
+                    }
+                    Role::Bundle => {
+                        bundles.insert(entry.dir.clone());
+                    }
+                    Role::Page => {}
                 }
-                Role::Bundle => {
-                    bundle_dirs.insert(entry.dir.clone());
-                }
-                Role::Page => {}
             }
         }
+        for dir in bundles.intersection(&sections) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Stage::Content,
+                    format!(
+                        "content/{dir}/ has both _index.md (a section) and index.md (a page bundle)"
+                    ),
+                )
+                .at(&format!("{CONTENT_DIR}/{dir}/index.md"), None, 1, 1)
+                .with_help("rename index.md to describe the page, or remove _index.md"),
+            );
+        }
+        Folders { sections, bundles }
     }
-    for dir in bundle_dirs.intersection(&section_dirs) {
-        diagnostics.push(
-            Diagnostic::error(
-                Stage::Content,
-                format!(
-                    "content/{dir}/ has both _index.md (a section) and index.md (a page bundle)"
-                ),
-            )
-            .at(&format!("{CONTENT_DIR}/{dir}/index.md"), None, 1, 1)
-            .with_help("rename index.md to describe the page, or remove _index.md"),
-        );
-    }
-    let bundle_of = |dir: &str| -> Option<String> {
+
+    /// The page bundle a file in `dir` belongs to: everything in a bundle's folder is its.
+    fn bundle_of(&self, dir: &str) -> Option<String> {
         let mut d = dir;
         loop {
-            if bundle_dirs.contains(d) && !section_dirs.contains(d) {
+            if self.bundles.contains(d) && !self.sections.contains(d) {
                 return Some(d.to_owned());
             }
             d = d.rsplit_once('/')?.0;
         }
-    };
+    }
+}
 
-    let mut content = Content::default();
+/// Assets go into `content`; Markdown files come back with what their names say.
+fn sort(
+    entries: Vec<Entry>,
+    folders: &Folders,
+    config: &Config,
+    content: &mut Content,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Entry, file_name::MarkdownName)> {
     let mut markdown = Vec::new();
     for entry in entries {
-        let bundle = bundle_of(&entry.dir);
+        let bundle = folders.bundle_of(&entry.dir);
         match file_name::parse(&entry.name, config) {
             None => {
                 let (bundle_key, bundle_rel) = match &bundle {
@@ -263,7 +295,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
                         );
                         continue;
                     }
-                if name.role == Role::Page && !section_dirs.contains(&entry.dir) {
+                if name.role == Role::Page && !folders.sections.contains(&entry.dir) {
                     content
                         .folders_without_index
                         .entry(entry.dir.clone())
@@ -273,7 +305,16 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
             }
         }
     }
+    markdown
+}
 
+/// Reads and parses the Markdown files in parallel, keeping their order.
+fn read_pages(
+    markdown: Vec<(Entry, file_name::MarkdownName)>,
+    drafts: bool,
+    content: &mut Content,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let loaded: Vec<(String, LangId, String, Loaded)> = markdown
         .into_par_iter()
         .map(|(entry, name)| {
@@ -294,8 +335,6 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
             }
         }
     }
-    check_unique_versions(&content.pages, config, &mut diagnostics);
-    (content, diagnostics)
 }
 
 /// One Markdown file: its page (none for a draft left out) with any warning about its text, or

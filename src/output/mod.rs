@@ -8,7 +8,7 @@ pub mod swap;
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 /// Where rendered files go. A trait so that a later in-memory server can take the same
 /// stream of files.
@@ -155,13 +155,9 @@ impl InPlace {
     }
 
     fn offer(&self, path: &str, hash: blake3::Hash, file: impl FnOnce() -> Pending) {
-        if let Ok(mut written) = self.written.lock() {
-            written.insert(path.to_owned(), hash);
-        }
-        if self.previous.get(path) != Some(&hash)
-            && let Ok(mut pending) = self.pending.lock()
-        {
-            pending.push((path.to_owned(), file()));
+        locked(&self.written).insert(path.to_owned(), hash);
+        if self.previous.get(path) != Some(&hash) {
+            locked(&self.pending).push((path.to_owned(), file()));
         }
     }
 }
@@ -183,10 +179,8 @@ impl Sink for InPlace {
         let Some(&hash) = self.previous.get(path) else {
             return false;
         };
-        self.written
-            .lock()
-            .map(|mut written| written.insert(path.to_owned(), hash))
-            .is_ok()
+        locked(&self.written).insert(path.to_owned(), hash);
+        true
     }
 }
 
@@ -199,8 +193,14 @@ impl Target for InPlace {
 impl InPlace {
     fn replace_all(self) -> io::Result<Finished> {
         use rayon::prelude::*;
-        let written = self.written.into_inner().unwrap_or_default();
-        let pending = self.pending.into_inner().unwrap_or_default();
+        let written = self
+            .written
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let pending = self
+            .pending
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         let target = &self.target;
         pending.par_iter().try_for_each(|(path, file)| match file {
             Pending::Bytes(bytes) => replace_file(target, path, bytes),
@@ -281,16 +281,14 @@ impl Staging {
     pub fn written(&self) -> Written {
         self.record
             .as_ref()
-            .and_then(|r| r.lock().ok().map(|map| map.clone()))
+            .map(|record| locked(record).clone())
             .unwrap_or_default()
     }
 
     fn note(&self, path: &str, fingerprint: impl FnOnce() -> blake3::Hash) {
         if let Some(record) = &self.record {
             let hash = fingerprint();
-            if let Ok(mut map) = record.lock() {
-                map.insert(path.to_owned(), hash);
-            }
+            locked(record).insert(path.to_owned(), hash);
         }
     }
 
@@ -332,6 +330,14 @@ fn source_fingerprint(from: &Path) -> blake3::Hash {
         }
     }
     hasher.finalize()
+}
+
+/// The record behind `mutex`, even after a thread panicked holding it. Each use of these
+/// locks is one insert or push, which a panic elsewhere cannot leave half done. Treating a
+/// poisoned record as empty would be worse: `finish` would take every file that is not in
+/// it for one to remove.
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Writes a file of the output in place, whole or not at all (watch mode updates a served
@@ -418,6 +424,47 @@ impl Sink for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_poisoned_by_a_panic_still_keeps_the_files_it_holds() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let target = tmp.path().join("output");
+        std::fs::create_dir(&target)?;
+        std::fs::write(target.join("kept.html"), "kept")?;
+        std::fs::write(target.join("same.html"), "same")?;
+        let previous: Written = [
+            ("kept.html".to_owned(), blake3::hash(b"kept")),
+            ("same.html".to_owned(), blake3::hash(b"same")),
+        ]
+        .into();
+        let in_place = InPlace::new(&target, previous);
+        in_place.write("same.html", b"same")?;
+        // A thread that panics while holding the record (as a render thread would on a bug).
+        std::thread::scope(|scope| {
+            let panicked = scope
+                .spawn(|| {
+                    let _held = in_place.written.lock();
+                    panic!("a render thread's bug");
+                })
+                .join();
+            assert!(panicked.is_err());
+        });
+        assert!(in_place.written.is_poisoned());
+        assert!(
+            in_place.keep("kept.html"),
+            "the file is kept as this build's"
+        );
+        let finished = Box::new(in_place)
+            .finish()
+            .map_err(|_| io::Error::other("not finished"))?;
+        assert!(
+            target.join("kept.html").is_file(),
+            "a kept file is never removed"
+        );
+        assert!(target.join("same.html").is_file());
+        assert_eq!(finished.written.len(), 2);
+        Ok(())
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() -> io::Result<()> {

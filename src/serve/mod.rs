@@ -59,6 +59,35 @@ struct Session {
 }
 
 pub fn run(settings: &Settings) -> Result<(), String> {
+    let (mut session, server) = open(settings)?;
+    // Watching from before the first build, so that a file saved while it runs, or as soon as
+    // the first page is served, is rebuilt too.
+    let mut watcher = watch::Watcher::new(&session.root)
+        .map_err(|e| format!("cannot watch {}: {e}", session.root.display()))?;
+    let started = Instant::now();
+    match session.full_build() {
+        Ok(rebuilt) => say(&format!(
+            "Built {} ({} written) in {} ms",
+            count(rebuilt.rendered, "page", "pages"),
+            count(rebuilt.changed.len(), "file", "files"),
+            started.elapsed().as_millis()
+        )),
+        Err(diagnostics) => report_failure(&session.hub, &diagnostics, &BTreeSet::new()),
+    }
+    let url = listen(settings, &session, server)?;
+    if settings.open {
+        open_browser(&url);
+    }
+    while let Some(changed) = watcher.next_batch() {
+        session.on_change(&changed);
+    }
+    Ok(())
+}
+
+/// The session, holding the output's lock, and the port it will serve on: both taken before
+/// the first build, which takes a while on a big site, so that a busy port or a running
+/// `build` fails at once.
+fn open(settings: &Settings) -> Result<(Session, std::net::TcpListener), String> {
     // Absolute, because file events name absolute paths.
     let site_root = settings.root.canonicalize().map_err(|e| {
         format!(
@@ -66,9 +95,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
             settings.root.display()
         )
     })?;
-    let hub = Arc::new(live::Hub::new());
     let output = site_root.join("output");
-    // Before the first build, which takes a while on a big site: a busy port fails at once.
     let server = std::net::TcpListener::bind((settings.bind, settings.port)).map_err(|e| {
         format!(
             "cannot listen on {}:{}: {e} (is another server using the port? try --port)",
@@ -79,29 +106,24 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         let (message, help) = e.explain(&output);
         format!("{message}: {help}")
     })?;
-    let mut session = Session {
-        root: site_root.clone(),
+    let session = Session {
+        root: site_root,
         output,
         drafts: settings.drafts,
         built: None,
         failed: false,
-        hub: Arc::clone(&hub),
+        hub: Arc::new(live::Hub::new()),
         lock: Arc::new(lock),
     };
-    // Watching from before the first build, so that a file saved while it runs, or as soon as
-    // the first page is served, is rebuilt too.
-    let mut watcher = watch::Watcher::new(&site_root)
-        .map_err(|e| format!("cannot watch {}: {e}", site_root.display()))?;
-    let started = Instant::now();
-    match session.full_build() {
-        Ok(rebuilt) => say(&format!(
-            "Built {} ({} written) in {} ms",
-            count(rebuilt.rendered, "page", "pages"),
-            count(rebuilt.changed.len(), "file", "files"),
-            started.elapsed().as_millis()
-        )),
-        Err(diagnostics) => report_failure(&hub, &diagnostics, &BTreeSet::new()),
-    }
+    Ok((session, server))
+}
+
+/// Serves the output on `server` from a thread of its own; gives the site's address.
+fn listen(
+    settings: &Settings,
+    session: &Session,
+    server: std::net::TcpListener,
+) -> Result<String, String> {
     std::fs::create_dir_all(&session.output)
         .map_err(|e| format!("cannot create {}: {e}", session.output.display()))?;
     let root = session
@@ -130,7 +152,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
     let context = Arc::new(http::Context {
         root,
         base_path,
-        hub: Arc::clone(&hub),
+        hub: Arc::clone(&session.hub),
     });
     std::thread::spawn(move || {
         conn::accept(
@@ -138,51 +160,7 @@ pub fn run(settings: &Settings) -> Result<(), String> {
             Arc::new(move |request, connection| http::handle(request, connection, &context)),
         );
     });
-    if settings.open {
-        open_browser(&url);
-    }
-
-    while let Some(changed) = watcher.next_batch() {
-        let started = Instant::now();
-        let changed = session.sources_among(&changed);
-        if changed.is_empty() {
-            continue;
-        }
-        let css_only = session
-            .built
-            .as_ref()
-            .is_some_and(|b| watch::is_only_stylesheets(&changed, &b.site.config.theme));
-        let outcome = session.rebuild(&changed);
-        let took = started.elapsed().as_millis();
-        let what = describe(&changed);
-        match outcome {
-            Ok(rebuilt) => {
-                say(&format!(
-                    "{what}: {} ({} rendered, {} changed) in {took} ms",
-                    rebuilt.how,
-                    count(rebuilt.rendered, "page", "pages"),
-                    count(rebuilt.changed.len(), "file", "files")
-                ));
-                let sheets = session.stylesheets();
-                let pages = if css_only {
-                    Vec::new()
-                } else {
-                    let mut pages = session.page_urls(&rebuilt.changed);
-                    // Pages already told to reload (see `templates_only`) are not told twice.
-                    pages.retain(|page| !rebuilt.announced.contains(page));
-                    pages
-                };
-                hub.built(&pages, &sheets, false);
-            }
-            Err(diagnostics) => {
-                say(&format!(
-                    "{what}: the build failed in {took} ms; the last good site is still served"
-                ));
-                report_failure(&hub, &diagnostics, &changed);
-            }
-        }
-    }
-    Ok(())
+    Ok(url)
 }
 
 fn say(line: &str) {
@@ -490,6 +468,48 @@ impl Session {
             how: "templates only",
             announced,
         }))
+    }
+
+    /// Rebuilds for a batch of changed files, says how it went and tells the browsers.
+    fn on_change(&mut self, changed: &BTreeSet<String>) {
+        let started = Instant::now();
+        let changed = self.sources_among(changed);
+        if changed.is_empty() {
+            return;
+        }
+        let css_only = self
+            .built
+            .as_ref()
+            .is_some_and(|b| watch::is_only_stylesheets(&changed, &b.site.config.theme));
+        let outcome = self.rebuild(&changed);
+        let took = started.elapsed().as_millis();
+        let what = describe(&changed);
+        match outcome {
+            Ok(rebuilt) => {
+                say(&format!(
+                    "{what}: {} ({} rendered, {} changed) in {took} ms",
+                    rebuilt.how,
+                    count(rebuilt.rendered, "page", "pages"),
+                    count(rebuilt.changed.len(), "file", "files")
+                ));
+                let sheets = self.stylesheets();
+                let pages = if css_only {
+                    Vec::new()
+                } else {
+                    let mut pages = self.page_urls(&rebuilt.changed);
+                    // Pages already told to reload (see `templates_only`) are not told twice.
+                    pages.retain(|page| !rebuilt.announced.contains(page));
+                    pages
+                };
+                self.hub.built(&pages, &sheets, false);
+            }
+            Err(diagnostics) => {
+                say(&format!(
+                    "{what}: the build failed in {took} ms; the last good site is still served"
+                ));
+                report_failure(&self.hub, &diagnostics, &changed);
+            }
+        }
     }
 
     /// The changed paths that matter: an editor's temporary files under `content/` (created
