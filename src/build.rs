@@ -13,11 +13,11 @@ use crate::output::lock::{Holder, Lock};
 use crate::output::{self, InPlace, Staging, State, Target};
 use crate::print;
 use crate::render;
-use crate::report::Report;
 use crate::search;
 use crate::site::Site;
 use crate::templates::{self, context::Shared};
 use crate::text::count;
+use crate::translation_report::TranslationReport;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -56,12 +56,12 @@ pub struct Built {
     pub written: crate::output::Written,
     /// The output files this build wrote or removed.
     pub changed: Vec<String>,
-    /// Per page's output path, a digest of its context; with `global_print` unchanged, a page
+    /// Per page's output path, a digest of its context; with `global_fingerprint` unchanged, a page
     /// whose digest is unchanged renders as before (see [`Shared::fingerprint`]).
     pub fingerprints: std::collections::HashMap<String, blake3::Hash>,
     /// A digest of all a page's rendering reads beyond its context: the configuration, the
-    /// interface strings, the templates and what they look up (see [`global_print`]).
-    pub global_print: blake3::Hash,
+    /// interface strings, the templates and what they look up (see [`global_fingerprint`]).
+    pub global_fingerprint: blake3::Hash,
     /// How many pages this build rendered (the rest it kept as they were).
     pub pages_rendered: usize,
 }
@@ -76,7 +76,7 @@ pub struct Summary {
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--report` and for finding what got slow.
     pub stages: Vec<(&'static str, Duration)>,
-    pub report: Report,
+    pub report: TranslationReport,
 }
 
 /// Stage durations, recorded from inside closures that run on other threads.
@@ -302,7 +302,7 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         .map(|c| (c.lang, site.config.url(&c.path), c.bytes.len() as u64))
         .collect();
     shared.set_offline_zips(&site, &zips);
-    let global_print = global_print(&site, &templates, &css_urls);
+    let global_fingerprint = global_fingerprint(&site, &templates, &css_urls);
     let fingerprints: Vec<blake3::Hash> = if options.keep {
         use rayon::prelude::*;
         (0..site.pages.len())
@@ -315,7 +315,8 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
     stages.end("contexts");
     let unchanged = |id: usize, path: &str| {
         previous.is_some_and(|p| {
-            p.global_print == global_print && p.fingerprints.get(path) == fingerprints.get(id)
+            p.global_fingerprint == global_fingerprint
+                && p.fingerprints.get(path) == fingerprints.get(id)
         })
     };
     // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
@@ -409,14 +410,14 @@ fn run(options: &Options, previous: Option<&Built>) -> Outcome {
         output,
         elapsed: started.elapsed(),
         stages: stages.into_inner(),
-        report: Report::new(&site),
+        report: TranslationReport::new(&site),
     };
     let built = options.keep.then(|| Built {
         fingerprints: (0..site.pages.len())
             .map(|id| render::page_path(&site, id))
             .zip(fingerprints)
             .collect(),
-        global_print,
+        global_fingerprint,
         pages_rendered,
         site,
         templates,
@@ -510,20 +511,20 @@ fn take_output(
 }
 
 /// A digest of everything page rendering reads besides the page's own context.
-pub fn global_print(
+pub fn global_fingerprint(
     site: &Site,
     templates: &templates::Templates,
     css_urls: &std::collections::HashMap<String, String>,
 ) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     hasher.update(templates.fingerprint(site, css_urls).as_bytes());
-    hasher.update(settings_print(site).as_bytes());
+    hasher.update(settings_fingerprint(site).as_bytes());
     hasher.finalize()
 }
 
 /// A digest of the configuration and interface strings, which Markdown reads too. The
 /// configuration's debug form lists every setting in file order, which is all it needs here.
-fn settings_print(site: &Site) -> blake3::Hash {
+fn settings_fingerprint(site: &Site) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     hasher.update(site.strings.digest().as_bytes());
     hasher.update(format!("{:?}", site.config).as_bytes());
@@ -535,7 +536,7 @@ fn settings_print(site: &Site) -> blake3::Hash {
 /// and the settings are the same.
 fn kept_markdown(site: &Site, previous: &Built) -> Vec<Option<crate::markdown::Rendered>> {
     let before = &previous.site;
-    let same_places = settings_print(before) == settings_print(site)
+    let same_places = settings_fingerprint(before) == settings_fingerprint(site)
         && before.pages.len() == site.pages.len()
         && site
             .pages

@@ -72,6 +72,37 @@ pub fn not_found(language: &Language) -> String {
     format!("{}404.html", language.prefix)
 }
 
+/// The folder of the practices' pages: `practices/`.
+pub const PRACTICES: &str = "practices/";
+
+/// A practice's page and its own PDFs: `practices/riverside/`.
+pub fn practice_folder(slug: &str) -> String {
+    format!("{PRACTICES}{slug}/")
+}
+
+/// A printed item's files without their extension (`.pdf`, and `.png` for its preview), in
+/// `folder` (the item's page's, or a practice's): `patients/card/card-ar-a6`.
+pub fn print_stem(folder: &str, item_slug: &str, language: &Language, paper: &str) -> String {
+    let code = language.code.to_ascii_lowercase();
+    format!("{folder}{item_slug}-{code}-{}", paper.to_ascii_lowercase())
+}
+
+/// The ZIP of every printed item in `language`: `ar/downloads/safe-surgeries-ar.zip`.
+pub fn print_zip(language: &Language) -> String {
+    let code = language.code.to_ascii_lowercase();
+    format!("{}downloads/safe-surgeries-{code}.zip", language.prefix)
+}
+
+/// The ZIP of a practice's own PDFs: `practices/riverside/riverside.zip`.
+pub fn practice_zip(slug: &str) -> String {
+    format!("{}{slug}.zip", practice_folder(slug))
+}
+
+/// Language `language`'s offline copy, a ZIP named `name`: `ar/offline/<name>.zip`.
+pub fn offline_zip(language: &Language, name: &str) -> String {
+    format!("{}offline/{name}.zip", language.prefix)
+}
+
 /// The output file a root-relative URL path names, as a browser would ask for it: escapes
 /// decoded, `.` and `..` resolved as a browser resolves them (never above the site's folder),
 /// and a folder (`/ar/guidance/`, or the site's own address) meaning its `index.html`. `None`

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::{Finding, Kind};
 use crate::freshness::State;
-use crate::report::LanguageReport;
 use crate::site::Site;
+use crate::translation_report::LanguageReport;
 
 /// A link to another site and the pages that have it.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ pub struct Language {
 }
 
 pub fn languages(site: &Site) -> Vec<Language> {
-    let mut languages: Vec<Language> = crate::report::Report::new(site)
+    let mut languages: Vec<Language> = crate::translation_report::TranslationReport::new(site)
         .languages
         .into_iter()
         .map(|work| Language {

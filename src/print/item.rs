@@ -12,7 +12,7 @@ use crate::markdown::Rendered;
 use crate::site::{PageId, Site};
 
 use super::fonts::Fonts;
-use super::world::Templates;
+use super::world::PrintTemplates;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Paper {
@@ -129,7 +129,7 @@ fn qr_target(
 /// The print settings of `page`, taking what a translation leaves out from its original.
 pub fn plan(
     site: &Site,
-    templates: &Templates,
+    templates: &PrintTemplates,
     rendered: &[Rendered],
 ) -> (Vec<Job>, Vec<Diagnostic>) {
     let mut jobs = Vec::new();

@@ -17,7 +17,7 @@ use super::cache::Entry;
 use super::fonts::Fonts;
 use super::item::{self, Job, Paper};
 use super::problems::typst_diagnostics;
-use super::world::{self, ItemWorld, Templates};
+use super::world::{self, ItemWorld, PrintTemplates};
 use super::{Blob, Settings};
 
 /// Width of preview images, in pixels: sharp in a listing, small on a phone's data plan.
@@ -51,7 +51,7 @@ pub fn tasks<'a>(
     site: &Site,
     jobs: &'a [Job],
     stacks: &HashMap<PageId, (Vec<String>, Vec<String>)>,
-    templates: &Templates,
+    templates: &PrintTemplates,
     fonts: &Fonts,
     settings: &Settings,
 ) -> Vec<Task<'a>> {
@@ -129,7 +129,7 @@ pub fn standards(settings: &Settings) -> Vec<PdfStandard> {
 
 /// What one PDF is made with, shared by every task.
 pub struct Tools<'a> {
-    pub templates: &'a Templates,
+    pub templates: &'a PrintTemplates,
     pub fonts: &'a Fonts,
     pub book: &'a LazyHash<FontBook>,
     pub standards: &'a [PdfStandard],

@@ -109,7 +109,7 @@ pub fn render(
         return (printed, no_print_folder(site, &print_dir));
     }
     let ((mut templates, mut diagnostics), (mut fonts, font_errors)) = rayon::join(
-        || world::Templates::load(&site.root, &print_dir),
+        || world::PrintTemplates::load(&site.root, &print_dir),
         || fonts::Fonts::load(&site.root, &print_dir, settings.system_fonts),
     );
     diagnostics.extend(font_errors);
@@ -328,7 +328,7 @@ fn check_fonts(
 }
 
 /// Gives templates site.yaml's `print.logo`, read from the site folder.
-fn add_logo(site: &Site, templates: &mut world::Templates) -> Option<Diagnostic> {
+fn add_logo(site: &Site, templates: &mut world::PrintTemplates) -> Option<Diagnostic> {
     let logo = site.config.print.logo.as_deref()?;
     let extension = crate::config::logo_extension(logo)?;
     match std::fs::read(site.root.join(logo)) {
@@ -374,15 +374,12 @@ fn add_files(
 ) -> Vec<Diagnostic> {
     let page = &site.pages[task.job.page];
     let place = &site.places[task.job.page];
-    let code = site.config.language(page.lang).code.to_ascii_lowercase();
-    let paper = task.paper.name().to_ascii_lowercase();
-    let stem = match task.practice {
-        Some(p) => format!(
-            "practices/{}/{}-{code}-{paper}",
-            site.practices[p].slug, place.slug
-        ),
-        None => format!("{}{}-{code}-{paper}", place.path, place.slug),
+    let folder = match task.practice {
+        Some(p) => crate::paths::practice_folder(&site.practices[p].slug),
+        None => place.path.clone(),
     };
+    let language = site.config.language(page.lang);
+    let stem = crate::paths::print_stem(&folder, &place.slug, language, task.paper.name());
     if made.cached {
         printed.reused += 1;
     } else {

@@ -29,7 +29,7 @@ pub fn file_id(path: &str) -> Option<FileId> {
 }
 
 /// The theme's `print/` folder (fonts aside), read once and shared by every item.
-pub struct Templates {
+pub struct PrintTemplates {
     /// Sources by id, and the path an editor knows each by.
     sources: HashMap<FileId, (Source, String)>,
     /// Other files templates may load (images, data), by id.
@@ -39,8 +39,8 @@ pub struct Templates {
     pub fingerprint: blake3::Hash,
 }
 
-impl Templates {
-    pub fn load(root: &Path, print_dir: &Path) -> (Templates, Vec<Diagnostic>) {
+impl PrintTemplates {
+    pub fn load(root: &Path, print_dir: &Path) -> (PrintTemplates, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
@@ -75,7 +75,7 @@ impl Templates {
                 files.insert(id, Bytes::new(bytes));
             }
         }
-        let templates = Templates {
+        let templates = PrintTemplates {
             sources,
             files,
             library: LazyHash::new(Library::default()),
@@ -127,7 +127,7 @@ impl Templates {
 }
 
 pub struct ItemWorld<'a> {
-    pub templates: &'a Templates,
+    pub templates: &'a PrintTemplates,
     pub book: &'a LazyHash<FontBook>,
     pub fonts: &'a typst_kit::fonts::FontStore,
     pub main: FileId,

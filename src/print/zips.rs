@@ -45,11 +45,7 @@ impl Zips {
         let mut diagnostics = Vec::new();
         for (lang, members) in per_language {
             let language = site.config.language(lang);
-            let path = format!(
-                "{}downloads/safe-surgeries-{}.zip",
-                language.prefix,
-                language.code.to_ascii_lowercase()
-            );
+            let path = crate::paths::print_zip(language);
             match self.add(printed, members, path) {
                 Ok(download) => printed.zips[lang] = Some(download),
                 Err(d) => diagnostics.push(d),
@@ -71,7 +67,7 @@ impl Zips {
             if members.is_empty() {
                 continue;
             }
-            let path = format!("practices/{0}/{0}.zip", practice.slug);
+            let path = crate::paths::practice_zip(&practice.slug);
             match self.add(printed, members, path) {
                 Ok(download) => printed.practices[p].zip = Some(download),
                 Err(d) => diagnostics.push(d),

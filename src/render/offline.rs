@@ -44,8 +44,7 @@ const INDEX_SCRIPT: &str = "search-index.js";
 
 /// Where language `lang`'s copy is published.
 pub fn zip_path(site: &Site, lang: LangId) -> String {
-    let language = site.config.language(lang);
-    format!("{}offline/{}.zip", language.prefix, folder_name(site, lang))
+    crate::paths::offline_zip(site.config.language(lang), &folder_name(site, lang))
 }
 
 /// The folder inside the ZIP, which unzipping makes: `safe-surgeries-ar`.

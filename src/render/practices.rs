@@ -48,11 +48,6 @@ struct PracticeFields<'a> {
     languages: Vec<Language<'a>>,
 }
 
-/// The folder of a practice's page and PDFs.
-pub fn folder(slug: &str) -> String {
-    format!("practices/{slug}/")
-}
-
 fn fields<'a>(site: &'a Site, printed: &'a Printed, p: usize) -> PracticeFields<'a> {
     let practice = &site.practices[p];
     let pack = &printed.practices[p];
@@ -93,7 +88,9 @@ fn fields<'a>(site: &'a Site, printed: &'a Printed, p: usize) -> PracticeFields<
         .collect();
     PracticeFields {
         name: &practice.name,
-        url: site.config.url(&folder(&practice.slug)),
+        url: site
+            .config
+            .url(&crate::paths::practice_folder(&practice.slug)),
         address: &practice.address,
         phone: practice.phone.as_deref(),
         hours: practice.hours.as_deref(),
@@ -155,9 +152,13 @@ pub fn write(
             Err(d) => diagnostics.push(d),
         }
     };
-    render(INDEX, "practices/index.html".into(), None);
+    render(
+        INDEX,
+        crate::paths::page_file(crate::paths::PRACTICES),
+        None,
+    );
     for (p, practice) in all.iter().enumerate() {
-        let path = crate::paths::page_file(&folder(&site.practices[p].slug));
+        let path = crate::paths::page_file(&crate::paths::practice_folder(&site.practices[p].slug));
         render(PAGE, path, Some(practice));
     }
     diagnostics.dedup_by_key(|d| d.to_string());
@@ -172,7 +173,7 @@ pub fn clashes(site: &Site) -> Vec<Diagnostic> {
     site.places
         .iter()
         .enumerate()
-        .filter(|(_, place)| place.path == "practices/" || place.path.starts_with("practices/"))
+        .filter(|(_, place)| place.path.starts_with(crate::paths::PRACTICES))
         .map(|(id, _)| {
             Diagnostic::error(
                 Stage::Output,

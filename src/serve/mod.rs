@@ -460,7 +460,7 @@ impl Session {
             }
             changed.extend(group_changed);
         }
-        built.global_print = build::global_print(&site, &templates, &built.css_urls);
+        built.global_fingerprint = build::global_fingerprint(&site, &templates, &built.css_urls);
         built.templates = templates;
         Some(Ok(Rebuilt {
             changed,

@@ -170,7 +170,8 @@ impl Shared {
             base_url: &config.base_url,
             base_path: &config.base_path,
             default_language: &config.language(config.default_language).code,
-            practices_url: (!site.practices.is_empty()).then(|| config.url("practices/")),
+            practices_url: (!site.practices.is_empty())
+                .then(|| config.url(crate::paths::PRACTICES)),
             exit_url: &config.exit_page.url,
             extra: &config.extra,
         });

@@ -24,12 +24,12 @@ pub struct LanguageReport {
 }
 
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct TranslationReport {
     pub languages: Vec<LanguageReport>,
 }
 
-impl Report {
-    pub fn new(site: &Site) -> Report {
+impl TranslationReport {
+    pub fn new(site: &Site) -> TranslationReport {
         let config = &site.config;
         let default = config.default_language;
         let mut missing_strings = site.strings.missing();
@@ -77,7 +77,7 @@ impl Report {
                 report
             })
             .collect();
-        Report { languages }
+        TranslationReport { languages }
     }
 }
 
@@ -138,7 +138,7 @@ fn advice(site: &Site, lang: LangId, report: &LanguageReport) -> Vec<String> {
     advice
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for TranslationReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Translation report")?;
         for lang in &self.languages {
