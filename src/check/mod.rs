@@ -172,59 +172,29 @@ pub fn run(settings: &Settings) -> Report {
             .collect();
         return Report::new(findings, Vec::new(), Vec::new(), 0).denying(settings.deny_warnings);
     };
-    // The build went on past the pages that failed: their errors lead, and everything that did
-    // load is checked too, so one round shows all there is to fix.
-    let warnings: Vec<Finding> = outcome
-        .diagnostics
-        .into_iter()
-        .map(|diagnostic| Finding {
-            kind: if diagnostic.is_error() {
-                Kind::Build
-            } else {
-                Kind::BuildWarning
-            },
-            diagnostic,
-        })
-        .collect();
     let site = &built.site;
-
-    let per_page: Vec<(Vec<Finding>, Vec<String>)> = (0..site.pages.len())
+    let (per_page, headings): (Vec<Vec<Finding>>, Vec<Vec<String>>) = (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
             let (mut found, headings) = sources::page(site, id);
             found.extend(citations::page(site, id, must_cite(site, id)));
             (found, headings)
         })
-        .collect();
-    let mut origins = origins::Origins::default();
-    for (file, text) in built.templates.sources() {
-        origins.template_files.push(file.to_owned());
-        origins.texts.insert(file.to_owned(), text.to_owned());
-    }
+        .unzip();
     let mut findings = sources::theme(site);
     findings.extend(unknown_cited_sections(site));
-    findings.extend(warnings);
-    for (id, (found, headings)) in per_page.into_iter().enumerate() {
-        let path = render::page_path(site, id);
-        let page = &site.pages[id];
-        origins.pages.insert(path.clone(), page.file.clone());
-        origins.texts.insert(page.file.clone(), page.source.clone());
-        if let Some(template) = built.templates.file_of(site.pages[id].template()) {
-            origins
-                .templates_of
-                .insert(path.clone(), template.to_owned());
-        }
-        origins.markdown_headings.insert(path, headings);
-        findings.extend(found);
-    }
-    for lang in 0..site.config.languages.len() {
-        if let Some(home) = site.home(lang) {
-            origins.entry_points.insert(render::page_path(site, home));
-        }
-        origins
-            .entry_points
-            .insert(crate::paths::not_found(site.config.language(lang)));
-    }
+    // The build went on past the pages that failed: their errors lead, and everything that did
+    // load is checked too, so one round shows all there is to fix.
+    findings.extend(outcome.diagnostics.into_iter().map(|diagnostic| Finding {
+        kind: if diagnostic.is_error() {
+            Kind::Build
+        } else {
+            Kind::BuildWarning
+        },
+        diagnostic,
+    }));
+    findings.extend(per_page.into_iter().flatten());
+    let origins = origins_of(&built, headings);
     let base = urls::Base {
         url: &site.config.base_url,
         path: &site.config.base_path,
@@ -254,6 +224,38 @@ pub fn run(settings: &Settings) -> Report {
     }
     Report::new(findings, report::languages(site), links, site.pages.len())
         .denying(settings.deny_warnings)
+}
+
+/// Where each built page came from (its Markdown, its template, the headings written in it)
+/// and which pages readers come in by, for placing what the output check finds.
+fn origins_of(built: &build::Built, headings: Vec<Vec<String>>) -> origins::Origins {
+    let site = &built.site;
+    let mut origins = origins::Origins::default();
+    for (file, text) in built.templates.sources() {
+        origins.template_files.push(file.to_owned());
+        origins.texts.insert(file.to_owned(), text.to_owned());
+    }
+    for (id, headings) in headings.into_iter().enumerate() {
+        let path = render::page_path(site, id);
+        let page = &site.pages[id];
+        origins.pages.insert(path.clone(), page.file.clone());
+        origins.texts.insert(page.file.clone(), page.source.clone());
+        if let Some(template) = built.templates.file_of(page.template()) {
+            origins
+                .templates_of
+                .insert(path.clone(), template.to_owned());
+        }
+        origins.markdown_headings.insert(path, headings);
+    }
+    for lang in 0..site.config.languages.len() {
+        if let Some(home) = site.home(lang) {
+            origins.entry_points.insert(render::page_path(site, home));
+        }
+        origins
+            .entry_points
+            .insert(crate::paths::not_found(site.config.language(lang)));
+    }
+    origins
 }
 
 /// Whether page `id` is in a section whose pages must cite their sources (a page, not the
