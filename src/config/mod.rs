@@ -329,7 +329,6 @@ impl Config {
     }
 }
 
-/// `https://host/a/b` -> (`https://host/a/b/`, `/a/b/`).
 /// The host of an absolute http(s) address.
 fn url_host(url: &str) -> Option<&str> {
     let rest = url
@@ -465,6 +464,7 @@ fn check_places(raw: &RawConfig, problem: &impl Problem, errors: &mut Vec<Diagno
     }
 }
 
+/// `https://host/a/b` -> (`https://host/a/b/`, `/a/b/`).
 fn split_base_url(url: &str) -> Option<(String, String)> {
     let rest = url
         .strip_prefix("https://")

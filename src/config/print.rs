@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::Problem;
 use crate::diagnostics::Diagnostic;
 
 /// `print:` as written; [`settings`] checks it.
@@ -59,19 +60,6 @@ pub struct PrintSettings {
     pub logo: Option<String>,
 }
 
-impl Default for PrintSettings {
-    fn default() -> Self {
-        PrintSettings {
-            bleed_mm: 0.0,
-            standards: Vec::new(),
-            system_fonts: true,
-            qr: None,
-            owner: None,
-            logo: None,
-        }
-    }
-}
-
 /// A PDF standard `print.standards` may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PdfStandard {
@@ -97,11 +85,10 @@ impl PdfStandard {
     }
 }
 
-/// Checks `raw`, pushing one error per bad setting; `problem(needle, message, help)` makes an
-/// error at the first line of site.yaml that has `needle`.
+/// Checks `raw`, pushing one error per bad setting.
 pub(super) fn settings(
     raw: RawPrint,
-    problem: &impl Fn(&str, String, &str) -> Diagnostic,
+    problem: &impl Problem,
     errors: &mut Vec<Diagnostic>,
 ) -> PrintSettings {
     let bleed_mm = match &raw.bleed {

@@ -151,7 +151,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     let entries = walk(&content_dir, &mut diagnostics);
     let folders = Folders::of(&entries, config, &mut diagnostics);
     let mut content = Content::default();
-    let markdown = sort(entries, &folders, config, &mut content, &mut diagnostics);
+    let markdown = classify(entries, &folders, config, &mut content, &mut diagnostics);
     read_pages(markdown, drafts, &mut content, &mut diagnostics);
     check_unique_versions(&content.pages, config, &mut diagnostics);
     (content, diagnostics)
@@ -262,7 +262,7 @@ impl Folders {
 }
 
 /// Assets go into `content`; Markdown files come back with what their names say.
-fn sort(
+fn classify(
     entries: Vec<Entry>,
     folders: &Folders,
     config: &Config,

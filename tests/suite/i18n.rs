@@ -341,8 +341,8 @@ fn sitemap_lists_every_page_with_alternates() {
         .iter()
         .map(|(l, _, p)| (l.to_string(), p.to_string()))
         .collect();
+    let parsed = Element::parse(&sitemap);
     for (_, _, permalink) in REGISTRATION {
-        let parsed = Element::parse(&sitemap);
         let blocks: Vec<&Element> = parsed
             .all("url")
             .into_iter()
