@@ -359,11 +359,8 @@ fn main() -> ExitCode {
                 output,
                 drafts,
                 print_bleed_mm: print_bleed,
-                keep: false,
-                in_place: None,
                 keep_going: false,
                 force,
-                lock: None,
             });
             let mut stderr = std::io::stderr().lock();
             for diagnostic in &outcome.diagnostics {

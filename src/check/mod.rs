@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::build::{self, Options};
 use crate::diagnostics::{Diagnostic, Stage};
+use crate::incremental::LastBuild;
 use crate::render;
 use crate::site::{PageId, Site};
 
@@ -149,18 +150,17 @@ pub fn run(settings: &Settings) -> Report {
             ));
         }
     };
-    let outcome = build::build(&Options {
-        root: settings.root.clone(),
-        output: Some(scratch.0.join("site")),
-        drafts: settings.drafts,
-        print_bleed_mm: None,
-        keep: true,
-        in_place: None,
-        keep_going: true,
-        force: false,
-        lock: None,
-    });
-    let Some(built) = outcome.built else {
+    let outcome = build::build_kept(
+        &Options {
+            root: settings.root.clone(),
+            output: Some(scratch.0.join("site")),
+            drafts: settings.drafts,
+            keep_going: true,
+            ..Options::default()
+        },
+        None,
+    );
+    let Some(built) = outcome.last else {
         let findings = outcome
             .diagnostics
             .into_iter()
@@ -172,7 +172,7 @@ pub fn run(settings: &Settings) -> Report {
             .collect();
         return Report::new(findings, Vec::new(), Vec::new(), 0).denying(settings.deny_warnings);
     };
-    let site = &built.site;
+    let site = built.site();
     let (per_page, headings): (Vec<Vec<Finding>>, Vec<Vec<String>>) = (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
@@ -228,10 +228,10 @@ pub fn run(settings: &Settings) -> Report {
 
 /// Where each built page came from (its Markdown, its template, the headings written in it)
 /// and which pages readers come in by, for placing what the output check finds.
-fn origins_of(built: &build::Built, headings: Vec<Vec<String>>) -> origins::Origins {
-    let site = &built.site;
+fn origins_of(built: &LastBuild, headings: Vec<Vec<String>>) -> origins::Origins {
+    let site = built.site();
     let mut origins = origins::Origins::default();
-    for (file, text) in built.templates.sources() {
+    for (file, text) in built.templates().sources() {
         origins.template_files.push(file.to_owned());
         origins.texts.insert(file.to_owned(), text.to_owned());
     }
@@ -240,7 +240,7 @@ fn origins_of(built: &build::Built, headings: Vec<Vec<String>>) -> origins::Orig
         let page = &site.pages[id];
         origins.pages.insert(path.clone(), page.file.clone());
         origins.texts.insert(page.file.clone(), page.source.clone());
-        if let Some(template) = built.templates.file_of(page.template()) {
+        if let Some(template) = built.templates().file_of(page.template()) {
             origins
                 .templates_of
                 .insert(path.clone(), template.to_owned());

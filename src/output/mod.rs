@@ -106,6 +106,15 @@ impl NotFinished {
         }
     }
 
+    /// The error for the editor: what could not be replaced, and why.
+    pub fn diagnostic(&self, output: &Path) -> crate::diagnostics::Diagnostic {
+        crate::diagnostics::Diagnostic::error(
+            crate::diagnostics::Stage::Output,
+            format!("cannot replace {}: {}", output.display(), self.error()),
+        )
+        .with_help("close any program using files in the output folder and build again")
+    }
+
     pub fn error(&self) -> &io::Error {
         match self {
             NotFinished::Unchanged(e) | NotFinished::Partly(e) => e,
@@ -136,21 +145,35 @@ enum Pending {
 
 /// Writes into the output folder in place: files whose fingerprint differs from what the
 /// folder holds are kept in memory (or as the path to copy) until `finish`, which replaces each
-/// whole and removes files the build no longer makes.
+/// whole and, for a whole build, removes files the build no longer makes.
 pub struct InPlace {
     target: PathBuf,
     previous: Written,
     written: Mutex<Written>,
     pending: Mutex<Vec<(String, Pending)>>,
+    /// Whether what is written is the whole site (a build), or some files of it (watch mode
+    /// rendering a few pages again), when every file not written stays as it is.
+    whole: bool,
 }
 
 impl InPlace {
+    /// For a build of the whole site, over the output `previous` records.
     pub fn new(target: &Path, previous: Written) -> InPlace {
         InPlace {
             target: target.to_owned(),
             previous,
             written: Mutex::new(HashMap::new()),
             pending: Mutex::new(Vec::new()),
+            whole: true,
+        }
+    }
+
+    /// For writing some files again: the rest of `previous` is kept, and `finish` records it
+    /// with them.
+    pub fn some(target: &Path, previous: Written) -> InPlace {
+        InPlace {
+            whole: false,
+            ..InPlace::new(target, previous)
         }
     }
 
@@ -209,6 +232,16 @@ impl InPlace {
             }
         })?;
         let mut changed: Vec<String> = pending.into_iter().map(|(path, _)| path).collect();
+        if !self.whole {
+            let mut all = self.previous;
+            all.extend(written);
+            changed.sort();
+            return Ok(Finished {
+                written: all,
+                changed,
+                left_behind: None,
+            });
+        }
         for gone in self.previous.keys().filter(|p| !written.contains_key(*p)) {
             match std::fs::remove_file(target.join(gone)) {
                 Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
