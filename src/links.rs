@@ -18,23 +18,6 @@ pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     }
 }
 
-/// The file an alias redirect is written to: `/old/page/` -> `old/page/index.html`,
-/// `/old.html` -> `old.html`.
-pub fn alias_path(alias: &str) -> Result<String, &'static str> {
-    let trimmed = alias.trim().trim_start_matches('/');
-    if trimmed.is_empty() {
-        return Err("points at the home page, which already exists");
-    }
-    if trimmed.contains("://") || trimmed.split('/').any(|s| s == ".." || s == ".") {
-        return Err("must be a path inside the site");
-    }
-    if trimmed.ends_with(".html") {
-        Ok(trimmed.to_owned())
-    } else {
-        Ok(format!("{}/index.html", trimmed.trim_end_matches('/')))
-    }
-}
-
 /// A parsed `@/dir/file.md#anchor` link.
 #[derive(Debug, PartialEq, Eq)]
 pub struct InternalLink<'a> {
@@ -134,10 +117,7 @@ mod tests {
     }
 
     #[test]
-    fn aliases_and_slugs() {
-        assert_eq!(alias_path("/old/page/"), Ok("old/page/index.html".into()));
-        assert_eq!(alias_path("old.html"), Ok("old.html".into()));
-        assert!(alias_path("/../etc").is_err());
+    fn slugs_keep_their_script_and_stay_one_segment() {
         assert!(check_slug("a/b").is_err());
         assert!(check_slug("تسجيل").is_ok());
     }

@@ -52,6 +52,23 @@ pub fn folder_of_page(file: &str) -> &str {
     file.strip_suffix(INDEX).unwrap_or(file)
 }
 
+/// The file an alias redirect is written to: `/old/page/` -> `old/page/index.html`,
+/// `/old.html` -> `old.html`. `Err` with the reason when the alias cannot be a file of the site.
+pub fn alias_file(alias: &str) -> Result<String, &'static str> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    if trimmed.is_empty() {
+        return Err("points at the home page, which already exists");
+    }
+    if trimmed.contains("://") || trimmed.split('/').any(|s| s == ".." || s == ".") {
+        return Err("must be a path inside the site");
+    }
+    if trimmed.ends_with(".html") {
+        Ok(trimmed.to_owned())
+    } else {
+        Ok(page_file(&format!("{}/", trimmed.trim_end_matches('/'))))
+    }
+}
+
 /// Language `language`'s search page folder: `ar/search/`.
 pub fn search_folder(language: &Language) -> String {
     format!("{}search/", language.prefix)
@@ -145,6 +162,16 @@ pub fn file_of_decoded(base_path: &str, path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_name_files_inside_the_site() {
+        assert_eq!(alias_file("/old/page/"), Ok("old/page/index.html".into()));
+        assert_eq!(alias_file("/old/page"), Ok("old/page/index.html".into()));
+        assert_eq!(alias_file("old.html"), Ok("old.html".into()));
+        assert!(alias_file("/../etc").is_err());
+        assert!(alias_file("https://elsewhere.example/").is_err());
+        assert!(alias_file("/").is_err());
+    }
 
     #[test]
     fn urls_name_output_files() {

@@ -276,7 +276,7 @@ impl Site {
             self.places[id].path = path;
             self.places[id].slug = slug;
             for alias in &page.front.aliases {
-                match links::alias_path(alias) {
+                match crate::paths::alias_file(alias) {
                     Ok(path) => self.aliases.push((path, id)),
                     Err(problem) => diagnostics.push(
                         page.error_at_key(Stage::Content, "aliases", format!("the alias `{alias}` {problem}"))
