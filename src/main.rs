@@ -293,104 +293,134 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::New { what } => finish(
-            match what {
-                NewCommand::Page { path } => safe_surgeries::new::page(&root, &path),
-                NewCommand::Translation { file, lang } => {
-                    safe_surgeries::new::translation(&root, &file, &lang)
-                }
-            }
-            .map(|line| vec![line]),
-        ),
+        Command::New { what } => new_command(&root, what),
         Command::Translate { action } => translate(&root, action),
         Command::Check {
             format,
             external,
             drafts,
             deny,
-        } => {
-            let settings = safe_surgeries::check::Settings {
-                root: root.clone(),
+        } => check_command(
+            safe_surgeries::check::Settings {
+                root,
                 drafts,
                 external,
                 deny_warnings: deny == Some(Deny::Warnings),
-            };
-            let report = safe_surgeries::check::run(&settings);
-            let text = match format {
-                Format::Text => report.text(),
-                Format::Json => report.json(),
-            };
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            ExitCode::from(report.exit_code())
-        }
+            },
+            format,
+        ),
         Command::Serve {
             port,
             bind,
             open,
             drafts,
-        } => {
-            let settings = safe_surgeries::serve::Settings {
-                root: root.clone(),
-                drafts,
-                bind,
-                port,
-                open,
-            };
-            match safe_surgeries::serve::run(&settings) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => serve_command(&safe_surgeries::serve::Settings {
+            root,
+            drafts,
+            bind,
+            port,
+            open,
+        }),
         Command::Build {
             output,
             drafts,
             report,
             print_bleed,
             force,
-        } => {
-            let shown = output
-                .as_ref()
-                .map_or_else(|| "output/".to_owned(), |o| o.display().to_string());
-            let outcome = build::build(&Options {
-                root: root.clone(),
+        } => build_command(
+            Options {
+                root,
                 output,
                 drafts,
                 print_bleed_mm: print_bleed,
                 keep_going: false,
                 force,
-            });
-            let mut stderr = std::io::stderr().lock();
-            for diagnostic in &outcome.diagnostics {
-                let _ = writeln!(stderr, "{diagnostic}");
+            },
+            report,
+        ),
+    }
+}
+
+/// `new page` or `new translation`: the file it made, or why it could not.
+fn new_command(root: &std::path::Path, what: NewCommand) -> ExitCode {
+    finish(
+        match what {
+            NewCommand::Page { path } => safe_surgeries::new::page(root, &path),
+            NewCommand::Translation { file, lang } => {
+                safe_surgeries::new::translation(root, &file, &lang)
             }
-            let Some(summary) = outcome.summary else {
-                let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-                let fate = match &outcome.output {
-                    State::Missing(kept) => format!(
-                        "{shown} is missing: the last whole site is in {}, and the next build \
-                         puts it back",
-                        kept.display()
-                    ),
-                    State::PartlyUpdated => format!("some files in {shown} were updated"),
-                    State::AsItWas | State::Replaced => format!("{shown} was left as it was"),
-                };
-                eprintln!(
-                    "Build failed with {errors} error{}; {fate}.",
-                    if errors == 1 { "" } else { "s" }
-                );
-                return ExitCode::from(1);
-            };
-            // Written by hand rather than with println!, which panics when the reader of a pipe
-            // (`build --report | head`) has gone: the build succeeded, so that is no error.
-            let mut text = format!("{}\n", summary.line());
-            if report {
-                text.push_str(&format!("{}\n{}", summary.stage_line(), summary.report));
-            }
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            ExitCode::SUCCESS
+        }
+        .map(|line| vec![line]),
+    )
+}
+
+/// `check`: the report as text or JSON on stdout, and an exit code saying whether it passed.
+fn check_command(settings: safe_surgeries::check::Settings, format: Format) -> ExitCode {
+    let report = safe_surgeries::check::run(&settings);
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => report.json(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::from(report.exit_code())
+}
+
+/// `serve`: runs until stopped; exit code 2, with the reason, when serving fails.
+fn serve_command(settings: &safe_surgeries::serve::Settings) -> ExitCode {
+    match safe_surgeries::serve::run(settings) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+            ExitCode::from(2)
         }
     }
+}
+
+/// `build`: its diagnostics on stderr, then its summary line (and with `report`, the report)
+/// on stdout, or a line saying what became of the output folder when it failed.
+fn build_command(options: Options, report: bool) -> ExitCode {
+    let shown = options
+        .output
+        .as_ref()
+        .map_or_else(|| "output/".to_owned(), |o| o.display().to_string());
+    let outcome = build::build(&options);
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in &outcome.diagnostics {
+        let _ = writeln!(stderr, "{diagnostic}");
+    }
+    let Some(summary) = outcome.summary else {
+        return build_failed(&outcome.diagnostics, &outcome.output, &shown);
+    };
+    // Written by hand rather than with println!, which panics when the reader of a pipe
+    // (`build --report | head`) has gone: the build succeeded, so that is no error.
+    let mut text = format!("{}\n", summary.line());
+    if report {
+        text.push_str(&format!("{}\n{}", summary.stage_line(), summary.report));
+    }
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
+/// Exit code 1, after a line counting the errors and saying what a failed build left in the
+/// output folder (`shown`), so that no one publishes a half-updated site unawares.
+fn build_failed(
+    diagnostics: &[safe_surgeries::diagnostics::Diagnostic],
+    output: &State,
+    shown: &str,
+) -> ExitCode {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let fate = match output {
+        State::Missing(kept) => format!(
+            "{shown} is missing: the last whole site is in {}, and the next build \
+             puts it back",
+            kept.display()
+        ),
+        State::PartlyUpdated => format!("some files in {shown} were updated"),
+        State::AsItWas | State::Replaced => format!("{shown} was left as it was"),
+    };
+    eprintln!(
+        "Build failed with {errors} error{}; {fate}.",
+        if errors == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
 }

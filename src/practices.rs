@@ -110,100 +110,156 @@ fn parse(text: &str, config: &Config) -> (Vec<Practice>, Vec<Diagnostic>) {
     };
     let mut practices: Vec<Practice> = Vec::new();
     let mut errors = Vec::new();
-    // Each practice's entry starts at a `-` in the first column: errors point there.
-    let starts: Vec<usize> = text
-        .lines()
+    let starts = entry_lines(text);
+    for (i, entry) in raw.into_iter().enumerate() {
+        let at = At {
+            text,
+            line: starts.get(i).copied().unwrap_or(1),
+        };
+        match practice(entry, &at, config, &practices, &mut errors) {
+            Ok(practice) => practices.push(practice),
+            Err(d) => errors.push(d),
+        }
+    }
+    (practices, errors)
+}
+
+/// The line each practice's entry starts on, in order: a `-` in the first column, where its
+/// errors point.
+fn entry_lines(text: &str) -> Vec<usize> {
+    text.lines()
         .enumerate()
         .filter(|(_, l)| l.starts_with('-'))
         .map(|(i, _)| i + 1)
-        .collect();
-    for (i, entry) in raw.into_iter().enumerate() {
-        let line = starts.get(i).copied().unwrap_or(1);
-        let problem = |message: String, help: &str| {
-            Diagnostic::error(Stage::Content, message)
-                .at(FILE, Some(text), line, 1)
-                .with_help(help)
-        };
-        let name = entry.name.trim().to_owned();
-        if name.is_empty() {
-            errors.push(problem(
-                "a practice has an empty name".into(),
-                "write the practice's name as it should print, such as Riverside Medical Practice",
-            ));
-            continue;
-        }
-        let slug = entry.slug.unwrap_or_else(|| crate::slug::slugify(&name));
-        if slug.is_empty()
-            || !slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            errors.push(problem(
-                format!("the practice \"{name}\" has no address-friendly name (`{slug}`)"),
-                "add `slug:` with lowercase letters, digits and hyphens, such as riverside-medical-practice",
-            ));
-            continue;
-        }
-        if let Some(other) = practices.iter().find(|p| p.slug == slug) {
-            errors.push(problem(
-                format!(
-                    "the practices \"{}\" and \"{name}\" would share the page /practices/{slug}/",
-                    other.name
-                ),
-                "give one of them a `slug:` of its own",
-            ));
-            continue;
-        }
-        let address: Vec<String> = match entry.address {
-            Address::Line(line) => vec![line],
-            Address::Lines(lines) => lines,
-        }
-        .into_iter()
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty())
-        .collect();
-        if address.is_empty() {
-            errors.push(problem(
-                format!("the practice \"{name}\" has an empty address"),
-                "write the address as one line or as a list of lines",
-            ));
-            continue;
-        }
-        let languages = match entry.languages {
-            None => (0..config.languages.len()).collect(),
-            Some(codes) => {
-                let mut ids = Vec::new();
-                for code in &codes {
-                    match config.find_language(code) {
-                        Some(id) => ids.push(id),
-                        None => errors.push(problem(
-                            format!("the practice \"{name}\" lists `{code}`, which is not a language of the site"),
-                            &format!("use the codes in site.yaml: {}", config.language_codes()),
-                        )),
-                    }
-                }
-                ids.sort_unstable();
-                ids.dedup();
-                ids
-            }
-        };
-        practices.push(Practice {
-            name,
-            slug,
-            address,
-            phone: entry
-                .phone
-                .map(|p| p.trim().to_owned())
-                .filter(|p| !p.is_empty()),
-            hours: entry
-                .hours
-                .map(|h| h.trim().to_owned())
-                .filter(|h| !h.is_empty()),
-            languages,
-            line,
-        });
+        .collect()
+}
+
+/// Where in practices.yaml one practice's entry is, for its errors.
+struct At<'a> {
+    text: &'a str,
+    line: usize,
+}
+
+impl At<'_> {
+    /// An error at the start of the entry.
+    fn problem(&self, message: String, help: &str) -> Diagnostic {
+        Diagnostic::error(Stage::Content, message)
+            .at(FILE, Some(self.text), self.line, 1)
+            .with_help(help)
     }
-    (practices, errors)
+}
+
+/// One entry as a practice, or the first thing wrong with it that leaves it out. Languages
+/// the site lacks are errors in `errors` but leave the practice in, in its other languages.
+fn practice(
+    entry: RawPractice,
+    at: &At,
+    config: &Config,
+    earlier: &[Practice],
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Practice, Diagnostic> {
+    let name = entry.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(at.problem(
+            "a practice has an empty name".into(),
+            "write the practice's name as it should print, such as Riverside Medical Practice",
+        ));
+    }
+    let slug = slug_of(entry.slug, &name, at, earlier)?;
+    let address = address_lines(entry.address);
+    if address.is_empty() {
+        return Err(at.problem(
+            format!("the practice \"{name}\" has an empty address"),
+            "write the address as one line or as a list of lines",
+        ));
+    }
+    let languages = languages_of(entry.languages, &name, at, config, errors);
+    Ok(Practice {
+        name,
+        slug,
+        address,
+        phone: trimmed(entry.phone),
+        hours: trimmed(entry.hours),
+        languages,
+        line: at.line,
+    })
+}
+
+/// The practice's slug, its own or made from its name: refused when it would not do in an
+/// address, or is taken by an earlier practice, whose page it would overwrite.
+fn slug_of(
+    slug: Option<String>,
+    name: &str,
+    at: &At,
+    earlier: &[Practice],
+) -> Result<String, Diagnostic> {
+    let slug = slug.unwrap_or_else(|| crate::slug::slugify(name));
+    if slug.is_empty()
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(at.problem(
+            format!("the practice \"{name}\" has no address-friendly name (`{slug}`)"),
+            "add `slug:` with lowercase letters, digits and hyphens, such as riverside-medical-practice",
+        ));
+    }
+    if let Some(other) = earlier.iter().find(|p| p.slug == slug) {
+        return Err(at.problem(
+            format!(
+                "the practices \"{}\" and \"{name}\" would share the page /practices/{slug}/",
+                other.name
+            ),
+            "give one of them a `slug:` of its own",
+        ));
+    }
+    Ok(slug)
+}
+
+/// The address as lines, trimmed, without blank ones: none when it is empty.
+fn address_lines(address: Address) -> Vec<String> {
+    match address {
+        Address::Line(line) => vec![line],
+        Address::Lines(lines) => lines,
+    }
+    .into_iter()
+    .map(|l| l.trim().to_owned())
+    .filter(|l| !l.is_empty())
+    .collect()
+}
+
+/// The languages the practice's packs are made in, in the site's order: every language of
+/// the site when it lists none. A code the site lacks is an error in `errors`.
+fn languages_of(
+    codes: Option<Vec<String>>,
+    name: &str,
+    at: &At,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<LangId> {
+    let Some(codes) = codes else {
+        return (0..config.languages.len()).collect();
+    };
+    let mut ids = Vec::new();
+    for code in &codes {
+        match config.find_language(code) {
+            Some(id) => ids.push(id),
+            None => errors.push(at.problem(
+                format!(
+                    "the practice \"{name}\" lists `{code}`, which is not a language of the site"
+                ),
+                &format!("use the codes in site.yaml: {}", config.language_codes()),
+            )),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// An optional line, trimmed: none when it is blank, so nothing empty is printed.
+fn trimmed(line: Option<String>) -> Option<String> {
+    line.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty())
 }
 
 #[cfg(test)]

@@ -136,27 +136,7 @@ pub fn render_text<'s>(
     page: PageId,
     source: &'s str,
 ) -> (Rendered, Vec<Diagnostic>) {
-    let bundle_url = site.pages[page].bundle_dir.as_ref().map(|_| {
-        let default = site.versions(page)[site.config.default_language].unwrap_or(page);
-        site.url(default)
-    });
-    let mut renderer = Renderer {
-        site,
-        page,
-        bundle_url,
-        source,
-        had_raw_html: false,
-        ids: Ids::default(),
-        headings: Vec::new(),
-        out: Rendered::default(),
-        diagnostics: Vec::new(),
-        dropped_link: false,
-        aligned_table: false,
-        untold: [(0, 0); 2],
-        html_depth: None,
-        html_too_deep: None,
-        changed: changed_parts(site, page, source),
-    };
+    let mut renderer = Renderer::new(site, page, source);
     let body = renderer.body();
     if let Some(at) = too_deep(body) {
         let d = renderer.diagnostic(
@@ -191,26 +171,7 @@ pub fn render_text<'s>(
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, transformed.into_iter());
-    if renderer.aligned_table {
-        // A strict Content-Security-Policy blocks inline styles; themes style these classes.
-        for side in ["left", "center", "right"] {
-            html = html.replace(
-                &format!(" style=\"text-align: {side}\">"),
-                &format!(" class=\"align-{side}\">"),
-            );
-        }
-    }
-    if renderer.had_raw_html {
-        html = sanitize::clean(&html);
-    }
-    renderer.out.html = html;
-    renderer.out.toc = nest(&renderer.headings);
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(renderer.out.html.as_bytes());
-    let _ = serde_json::to_writer(&mut hasher, &renderer.out.toc);
-    renderer.out.digest = *hasher.finalize().as_bytes();
-    renderer.tell_untold();
-    (renderer.out, renderer.diagnostics)
+    renderer.finish(html)
 }
 
 /// A table scrolls sideways inside its own box on a narrow phone, so that the page never does
@@ -247,6 +208,57 @@ fn table_scroll_open(rest: &[(Event<'_>, Range<usize>)]) -> String {
 }
 
 impl<'s> Renderer<'s> {
+    /// A renderer at the start of page `page`, with `source` as its file's text.
+    fn new(site: &'s Site, page: PageId, source: &'s str) -> Self {
+        let bundle_url = site.pages[page].bundle_dir.as_ref().map(|_| {
+            let default = site.versions(page)[site.config.default_language].unwrap_or(page);
+            site.url(default)
+        });
+        Renderer {
+            site,
+            page,
+            bundle_url,
+            source,
+            had_raw_html: false,
+            ids: Ids::default(),
+            headings: Vec::new(),
+            out: Rendered::default(),
+            diagnostics: Vec::new(),
+            dropped_link: false,
+            aligned_table: false,
+            untold: [(0, 0); 2],
+            html_depth: None,
+            html_too_deep: None,
+            changed: changed_parts(site, page, source),
+        }
+    }
+
+    /// The page as rendered from `html`, pulldown-cmark's output, with the page's problems:
+    /// `html` made fit for a strict Content-Security-Policy and cleaned where the page had raw
+    /// HTML, the table of contents, and the digest watch mode compares.
+    fn finish(mut self, mut html: String) -> (Rendered, Vec<Diagnostic>) {
+        if self.aligned_table {
+            // A strict Content-Security-Policy blocks inline styles; themes style these classes.
+            for side in ["left", "center", "right"] {
+                html = html.replace(
+                    &format!(" style=\"text-align: {side}\">"),
+                    &format!(" class=\"align-{side}\">"),
+                );
+            }
+        }
+        if self.had_raw_html {
+            html = sanitize::clean(&html);
+        }
+        self.out.html = html;
+        self.out.toc = nest(&self.headings);
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.out.html.as_bytes());
+        let _ = serde_json::to_writer(&mut hasher, &self.out.toc);
+        self.out.digest = *hasher.finalize().as_bytes();
+        self.tell_untold();
+        (self.out, self.diagnostics)
+    }
+
     fn transform<'a>(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
         let mut out = Vec::with_capacity(events.len());
         let mut iter = events.into_iter();

@@ -136,6 +136,8 @@ struct Parts<'a> {
     date: &'a str,
 }
 
+/// One language's copy as ZIP bytes: its pages and search page rendered and made to work from
+/// disk, then the files they use and the fonts of its language.
 fn copy(
     site: &Site,
     templates: &Templates,
@@ -144,36 +146,10 @@ fn copy(
     parts: Parts,
 ) -> Result<Vec<u8>, Diagnostic> {
     let lang = parts.lang;
-    let prefix = &site.config.language(lang).prefix;
-    // Site paths (from the base, as links name them) to the copy's file names.
-    let mut names: HashMap<String, String> = HashMap::new();
-    for &id in parts.pages {
-        names.insert(
-            site.places[id].path.clone(),
-            flat_name(&site.places[id].path, prefix),
-        );
-    }
-    let search = crate::paths::search_folder(site.config.language(lang));
     let has_search = templates.has(crate::search::TEMPLATE);
-    if has_search {
-        names.insert(search.clone(), "search.html".to_owned());
-        names.insert(
-            crate::paths::search_index(site.config.language(lang)),
-            INDEX_SCRIPT.to_owned(),
-        );
-    }
+    let names = names_of(site, &parts, has_search);
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let assets: HashMap<&str, Asset> = parts
-        .sheets
-        .iter()
-        .map(|s| (s.path.as_str(), Asset::Bytes(&s.bytes)))
-        .chain(
-            parts
-                .statics
-                .iter()
-                .map(|(path, from)| (path.as_str(), Asset::File(from))),
-        )
-        .collect();
+    let assets = assets_of(&parts);
     let used = RefCell::new(Vec::new());
     let fields = tera::Value::from_serializable(&CopyFields { date: parts.date });
     let rewrite = |html: Vec<u8>| localize(&html, site, &names, &assets, &used);
@@ -194,9 +170,69 @@ fn copy(
         });
         files.insert(INDEX_SCRIPT.to_owned(), index_script(&index).into_bytes());
     }
-    let mut wanted: Vec<String> = used.into_inner();
-    wanted.extend(parts.fonts.iter().cloned());
-    if !parts.fonts.is_empty() {
+    add_assets(&mut files, used.into_inner(), &parts.fonts, &assets)?;
+    zip(&folder_name(site, lang), &files).map_err(|err| {
+        Diagnostic::error(
+            Stage::Output,
+            format!(
+                "cannot make the offline copy {}: {err}",
+                zip_path(site, lang)
+            ),
+        )
+    })
+}
+
+/// Site paths (from the base, as links name them) to the copy's file names: its pages, and
+/// with `has_search` its search page and index.
+fn names_of(site: &Site, parts: &Parts, has_search: bool) -> HashMap<String, String> {
+    let language = site.config.language(parts.lang);
+    let mut names: HashMap<String, String> = HashMap::new();
+    for &id in parts.pages {
+        names.insert(
+            site.places[id].path.clone(),
+            flat_name(&site.places[id].path, &language.prefix),
+        );
+    }
+    if has_search {
+        names.insert(
+            crate::paths::search_folder(language),
+            "search.html".to_owned(),
+        );
+        names.insert(
+            crate::paths::search_index(language),
+            INDEX_SCRIPT.to_owned(),
+        );
+    }
+    names
+}
+
+/// The site's files a copy's page may use, by their paths: the stylesheets as built, and the
+/// static files, read only if a page uses them.
+fn assets_of<'a>(parts: &Parts<'a>) -> HashMap<&'a str, Asset<'a>> {
+    parts
+        .sheets
+        .iter()
+        .map(|s| (s.path.as_str(), Asset::Bytes(&s.bytes)))
+        .chain(
+            parts
+                .statics
+                .iter()
+                .map(|(path, from)| (path.as_str(), Asset::File(from))),
+        )
+        .collect()
+}
+
+/// Puts into `files` the assets the pages `used`, then the language's `fonts` and, with them,
+/// their licence.
+fn add_assets(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    used: Vec<String>,
+    fonts: &[String],
+    assets: &HashMap<&str, Asset>,
+) -> Result<(), Diagnostic> {
+    let mut wanted = used;
+    wanted.extend(fonts.iter().cloned());
+    if !fonts.is_empty() {
         // The fonts' licence travels with them.
         wanted.push("fonts/OFL.txt".to_owned());
     }
@@ -213,15 +249,7 @@ fn copy(
         };
         files.insert(path, bytes);
     }
-    zip(&folder_name(site, lang), &files).map_err(|err| {
-        Diagnostic::error(
-            Stage::Output,
-            format!(
-                "cannot make the offline copy {}: {err}",
-                zip_path(site, lang)
-            ),
-        )
-    })
+    Ok(())
 }
 
 enum Asset<'a> {
