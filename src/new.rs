@@ -8,9 +8,10 @@
 //!
 //! Neither ever overwrites a file.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, LangId};
+use crate::content::file_name::MarkdownName;
 use crate::content::{CONTENT_DIR, TranslationStatus};
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::edit;
@@ -19,88 +20,116 @@ use crate::freshness::KEY;
 /// Creates `content/<section>/<slug>.md`. Returns what to tell the editor.
 pub fn page(root: &Path, target: &str) -> Result<String, Vec<Diagnostic>> {
     let config = Config::load(root)?;
+    let one = |d: Diagnostic| vec![d];
     let content = root.join(CONTENT_DIR);
+    let (section, slug) = section_and_slug(target, &content, &config).map_err(one)?;
+    let folder = section_folder(&content, &section, &config).map_err(one)?;
+    let shown = format!("{CONTENT_DIR}/{section}/{slug}.md");
+    not_taken(&folder, &section, &slug, &shown, &config).map_err(one)?;
+    let text = format!(
+        "---\ntitle: {}\n# One sentence for listings and search engines: `check` lists pages without one.\ndescription:\ndate: {}\n---\n\nWrite the page here. See the editors' guide, content/editors/, for how to write for this site.\n",
+        yaml_text(&title_of(&slug)),
+        today()
+    );
+    create(&folder.join(format!("{slug}.md")), &shown, &text).map_err(one)?;
+    Ok(format!(
+        "created {shown}: write its description and text, then run `safe-surgeries build`"
+    ))
+}
+
+/// The section and slug `new page` was given, written `<section>/<slug>` however an editor
+/// may have typed it (with `content/` or `.md`, or backslashes); the slug checked.
+fn section_and_slug(
+    target: &str,
+    content: &Path,
+    config: &Config,
+) -> Result<(String, String), Diagnostic> {
     let target = target.trim().replace('\\', "/");
     let target = target
         .strip_prefix(&format!("{CONTENT_DIR}/"))
         .unwrap_or(&target);
     let target = target.strip_suffix(".md").unwrap_or(target);
-    let sections = || {
-        let list = sections(&content, &config);
-        if list.is_empty() {
-            "there are no sections yet: a section is a folder of content/ with an _index.md"
-                .to_owned()
-        } else {
-            format!("the sections are: {}", list.join(", "))
-        }
-    };
     let Some((section, slug)) = target.rsplit_once('/') else {
-        return Err(vec![
-            Diagnostic::error(
-                Stage::Content,
-                format!("`{target}` names no section: write it as <section>/<slug>"),
-            )
-            .with_help(format!("such as guidance/{target}; {}", sections())),
-        ]);
+        return Err(Diagnostic::error(
+            Stage::Content,
+            format!("`{target}` names no section: write it as <section>/<slug>"),
+        )
+        .with_help(format!(
+            "such as guidance/{target}; {}",
+            sections_named(content, config)
+        )));
     };
     if let Err(problem) = check_slug(slug) {
-        return Err(vec![
-            Diagnostic::error(
-                Stage::Content,
-                format!("`{slug}` cannot be a page's name: it {problem}"),
-            )
-            .with_help(
-                "use lowercase letters a to z, digits and hyphens between words, such as registering-patients",
-            ),
-        ]);
+        return Err(Diagnostic::error(
+            Stage::Content,
+            format!("`{slug}` cannot be a page's name: it {problem}"),
+        )
+        .with_help(
+            "use lowercase letters a to z, digits and hyphens between words, such as registering-patients",
+        ));
     }
+    Ok((section.to_owned(), slug.to_owned()))
+}
+
+/// The folder of `section`, which must be a section already: a new page does not make one,
+/// as a section needs a title of its own.
+fn section_folder(content: &Path, section: &str, config: &Config) -> Result<PathBuf, Diagnostic> {
     let folder_ok = section
         .split('/')
         .all(|part| !part.is_empty() && part != "." && part != ".." && !part.starts_with('.'));
     let folder = content.join(section);
-    if !folder_ok || !folder.is_dir() || !is_section(&folder, &config) {
+    if !folder_ok || !folder.is_dir() || !is_section(&folder, config) {
         let what = if folder_ok && folder.is_dir() {
             format!("{CONTENT_DIR}/{section}/ is not a section: it has no _index.md")
         } else {
             format!("there is no section {CONTENT_DIR}/{section}/")
         };
-        return Err(vec![Diagnostic::error(Stage::Content, what).with_help(
-            format!(
-                "{}; to start a new section, create {CONTENT_DIR}/<section>/_index.md with a title",
-                sections()
-            ),
-        )]);
+        return Err(Diagnostic::error(Stage::Content, what).with_help(format!(
+            "{}; to start a new section, create {CONTENT_DIR}/<section>/_index.md with a title",
+            sections_named(content, config)
+        )));
     }
-    let shown = format!("{CONTENT_DIR}/{section}/{slug}.md");
-    let taken = edit::version_in(&folder, slug, config.default_language, &config)
-        .map(|p| edit::sibling_shown(&shown, &p))
+    Ok(folder)
+}
+
+/// Refuses a name a page already has, in any spelling of its file, or a folder (a page
+/// bundle) has.
+fn not_taken(
+    folder: &Path,
+    section: &str,
+    slug: &str,
+    shown: &str,
+    config: &Config,
+) -> Result<(), Diagnostic> {
+    let taken = edit::version_in(folder, slug, config.default_language, config)
+        .map(|p| edit::sibling_shown(shown, &p))
         .or_else(|| {
             folder
                 .join(slug)
                 .exists()
                 .then(|| format!("{CONTENT_DIR}/{section}/{slug}/"))
         });
-    if let Some(existing) = taken {
-        let message = if existing == shown {
-            format!("{shown} already exists")
-        } else {
-            format!("{existing} already exists, so {shown} was not created")
-        };
-        return Err(vec![
-            Diagnostic::error(Stage::Content, message)
-                .at(&existing, None, 1, 1)
-                .with_help("edit that page, or choose another name for the new one"),
-        ]);
+    let Some(existing) = taken else {
+        return Ok(());
+    };
+    let message = if existing == shown {
+        format!("{shown} already exists")
+    } else {
+        format!("{existing} already exists, so {shown} was not created")
+    };
+    Err(Diagnostic::error(Stage::Content, message)
+        .at(&existing, None, 1, 1)
+        .with_help("edit that page, or choose another name for the new one"))
+}
+
+/// The site's sections, listed for a message that asks for one.
+fn sections_named(content: &Path, config: &Config) -> String {
+    let list = sections(content, config);
+    if list.is_empty() {
+        "there are no sections yet: a section is a folder of content/ with an _index.md".to_owned()
+    } else {
+        format!("the sections are: {}", list.join(", "))
     }
-    let text = format!(
-        "---\ntitle: {}\n# One sentence for listings and search engines: `check` lists pages without one.\ndescription:\ndate: {}\n---\n\nWrite the page here. See the editors' guide, content/editors/, for how to write for this site.\n",
-        yaml_text(&title_of(slug)),
-        today()
-    );
-    create(&folder.join(format!("{slug}.md")), &shown, &text).map_err(|d| vec![d])?;
-    Ok(format!(
-        "created {shown}: write its description and text, then run `safe-surgeries build`"
-    ))
 }
 
 /// Creates the `lang` translation of the default-language page `file`, beside it. Returns what
@@ -110,6 +139,63 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
     let one = |d: Diagnostic| vec![d];
     let source = edit::locate(root, file).map_err(one)?;
     let name = edit::name_of(&source, &config).map_err(one)?;
+    from_default_language(&source, &name, &config).map_err(one)?;
+    let target_lang = target_language(lang, &config).map_err(one)?;
+    let language = config.language(target_lang);
+    let target_name = format!("{}.{}.md", name.stem, language.code);
+    let shown = edit::sibling_shown(&source.shown, Path::new(&target_name));
+    not_translated(&source, &name, target_lang, &config).map_err(one)?;
+    let read = edit::read_page(&source.path, &source.shown).map_err(|d| {
+        one(d.with_help("fix this error in the page first, then run the command again"))
+    })?;
+    let text = draft_copy(&read.raw, &read.hash, &shown).map_err(one)?;
+    create(&source.folder().join(&target_name), &shown, &text).map_err(one)?;
+    Ok(format!(
+        "created {shown}, a draft translation of {} into {} ({}): translate its title, description and text; `translation: draft` tells readers it is not checked yet",
+        source.shown, language.name, language.code
+    ))
+}
+
+/// Refuses a source that is itself a translation, naming the default-language page to give
+/// instead: translations are made from that one.
+fn from_default_language(
+    source: &edit::ContentFile,
+    name: &MarkdownName,
+    config: &Config,
+) -> Result<(), Diagnostic> {
+    if name.lang == config.default_language {
+        return Ok(());
+    }
+    let default = config.language(config.default_language);
+    let source_name =
+        edit::version_in(source.folder(), &name.stem, config.default_language, config).map_or_else(
+            || format!("{}.md", name.stem),
+            |p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            },
+        );
+    Err(Diagnostic::error(
+        Stage::Content,
+        format!(
+            "{} is itself a translation ({}): translations are made from the {} page",
+            source.shown,
+            config.language(name.lang).name,
+            default.name
+        ),
+    )
+    .at(&source.shown, None, 1, 1)
+    .with_help(format!(
+        "give the {} page, {}",
+        default.name,
+        edit::sibling_shown(&source.shown, Path::new(&source_name))
+    )))
+}
+
+/// The language `lang` names: one of the site's, and not the default language, which pages
+/// are written in.
+fn target_language(lang: &str, config: &Config) -> Result<LangId, Diagnostic> {
     let default = config.language(config.default_language);
     let others: Vec<&str> = config
         .languages
@@ -118,39 +204,8 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
         .filter(|(id, _)| *id != config.default_language)
         .map(|(_, l)| l.code.as_str())
         .collect();
-    if name.lang != config.default_language {
-        let source_name = edit::version_in(
-            source.folder(),
-            &name.stem,
-            config.default_language,
-            &config,
-        )
-        .map_or_else(
-            || format!("{}.md", name.stem),
-            |p| {
-                p.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            },
-        );
-        return Err(one(Diagnostic::error(
-            Stage::Content,
-            format!(
-                "{} is itself a translation ({}): translations are made from the {} page",
-                source.shown,
-                config.language(name.lang).name,
-                default.name
-            ),
-        )
-        .at(&source.shown, None, 1, 1)
-        .with_help(format!(
-            "give the {} page, {}",
-            default.name,
-            edit::sibling_shown(&source.shown, Path::new(&source_name))
-        ))));
-    }
     let Some(target_lang) = config.find_language(lang.trim()) else {
-        return Err(one(Diagnostic::error(
+        return Err(Diagnostic::error(
             Stage::Config,
             format!("`{lang}` is not one of the site's languages"),
         )
@@ -159,63 +214,68 @@ pub fn translation(root: &Path, file: &Path, lang: &str) -> Result<String, Vec<D
                  `languages:` in site.yaml",
             crate::suggest::did_you_mean(lang.trim(), others.iter().copied()),
             others.join(", ")
-        ))));
+        )));
     };
     if target_lang == config.default_language {
-        return Err(one(Diagnostic::error(
+        return Err(Diagnostic::error(
             Stage::Config,
             format!(
                 "`{lang}` is the site's default language ({}), which pages are written in",
                 default.name
             ),
         )
-        .with_help(format!("translate into one of: {}", others.join(", ")))));
+        .with_help(format!("translate into one of: {}", others.join(", "))));
     }
+    Ok(target_lang)
+}
+
+/// Refuses a page that has a translation into `target_lang` already, in any spelling of its
+/// file: the editor is sent to that one.
+fn not_translated(
+    source: &edit::ContentFile,
+    name: &MarkdownName,
+    target_lang: LangId,
+    config: &Config,
+) -> Result<(), Diagnostic> {
+    let Some(existing) = edit::version_in(source.folder(), &name.stem, target_lang, config) else {
+        return Ok(());
+    };
+    let default = config.language(config.default_language);
     let language = config.language(target_lang);
-    let target_name = format!("{}.{}.md", name.stem, language.code);
-    let shown = edit::sibling_shown(&source.shown, Path::new(&target_name));
-    if let Some(existing) = edit::version_in(source.folder(), &name.stem, target_lang, &config) {
-        let existing = edit::sibling_shown(&source.shown, &existing);
-        return Err(one(
-            Diagnostic::error(
-                Stage::Content,
-                format!(
-                    "{existing} already exists: {} already has a translation into {} ({})",
-                    source.shown, language.name, language.code
-                ),
-            )
-            .at(&existing, None, 1, 1)
-            .with_help(format!(
-                "edit it; when it matches the {} page again, run `safe-surgeries translate mark-current {existing}`",
-                default.name
-            )),
-        ));
-    }
-    let read = edit::read_page(&source.path, &source.shown).map_err(|d| {
-        one(d.with_help("fix this error in the page first, then run the command again"))
-    })?;
-    // A copy of the source, byte for byte but for a few keys: aliases stay with the source
-    // (two versions claiming one old address is a build error); a printable item's template
-    // and paper sizes too, which translations inherit, so that changing them in the source
-    // changes them everywhere; and the copy is a draft that records which version of the
-    // source it starts from.
-    let text = edit::remove_key(&read.raw, "aliases")
+    let existing = edit::sibling_shown(&source.shown, &existing);
+    Err(Diagnostic::error(
+        Stage::Content,
+        format!(
+            "{existing} already exists: {} already has a translation into {} ({})",
+            source.shown, language.name, language.code
+        ),
+    )
+    .at(&existing, None, 1, 1)
+    .with_help(format!(
+        "edit it; when it matches the {} page again, run `safe-surgeries translate mark-current {existing}`",
+        default.name
+    )))
+}
+
+/// The new translation's text: a copy of the source (`raw`, whose hash is `hash`), byte for
+/// byte but for a few keys, checked to read back as a current draft before it is written.
+fn draft_copy(raw: &str, hash: &str, shown: &str) -> Result<String, Diagnostic> {
+    // Aliases stay with the source (two versions claiming one old address is a build error);
+    // a printable item's template and paper sizes too, which translations inherit, so that
+    // changing them in the source changes them everywhere; and the copy is a draft that
+    // records which version of the source it starts from.
+    let text = edit::remove_key(raw, "aliases")
         .and_then(|t| edit::remove_child(&t, "print", "template"))
         .and_then(|t| edit::remove_child(&t, "print", "formats"))
         .and_then(|t| edit::set_key(&t, "translation", "draft"))
-        .and_then(|t| edit::set_key(&t, KEY, &edit::quoted(&read.hash)))
+        .and_then(|t| edit::set_key(&t, KEY, &edit::quoted(hash)))
         .unwrap_or_default();
-    edit::verify(&text, &shown, |front| {
+    edit::verify(&text, shown, |front| {
         front.translation == Some(TranslationStatus::Draft)
-            && front.source_hash.as_deref() == Some(read.hash.as_str())
+            && front.source_hash.as_deref() == Some(hash)
             && front.aliases.is_empty()
-    })
-    .map_err(one)?;
-    create(&source.folder().join(&target_name), &shown, &text).map_err(one)?;
-    Ok(format!(
-        "created {shown}, a draft translation of {} into {} ({}): translate its title, description and text; `translation: draft` tells readers it is not checked yet",
-        source.shown, language.name, language.code
-    ))
+    })?;
+    Ok(text)
 }
 
 /// Writes a new file, failing rather than replacing one that appeared in the meantime.

@@ -247,108 +247,18 @@ fn plan_page(
     exchange: &Exchange,
 ) -> Result<(Vec<Planned>, Vec<String>), Vec<Diagnostic>> {
     let one = |d: Diagnostic| vec![d];
-    let Exchange {
-        shown,
-        text,
-        lang,
-        page_key,
-        ..
-    } = exchange;
-    let Some(source) = project.version(page_key, project.config.default_language) else {
-        return Err(one(Diagnostic::error(
-            Stage::Translate,
-            format!("{shown} is for the page {page_key}, which this site no longer has"),
-        )
-        .at(shown, Some(text), 1, 1)
-        .with_help(
-            "if the page was renamed, export it again and copy the translations across",
-        )));
-    };
-    let english = segmented(source);
-    let language = project.config.language(*lang);
-    let existing_page = project.version(page_key, *lang);
-    let existing = existing_page
-        .map(|t| aligned(&english, &segmented(t)))
-        .unwrap_or_default();
-    let record_path = record::path(page_key, &language.code);
-    let old_record = record::load(&project.root, &record_path)
-        .map_err(one)?
-        .unwrap_or_default();
-    let old_made = old_record.english_of();
-    let matched = match_entries(exchange, &english, &old_made)?;
-
-    // A page is published in a language once most of it is translated, as po4a does: less,
-    // and readers would get an English page labelled as theirs.
-    let total = english.segments.len();
-    if existing_page.is_none() && matched.translated.len() * 100 < total * NEW_PAGE_SHARE {
-        return Ok((
-            Vec::new(),
-            vec![format!(
-                "{shown}: no translation written yet: {} of {total} segments are translated, and a new translation is written once {NEW_PAGE_SHARE}% of it is; the translations stay in the PO file",
-                matched.translated.len(),
-            )],
-        ));
+    let basis = basis(project, exchange).map_err(one)?;
+    let old_made = basis.old_record.english_of();
+    let matched = match_entries(exchange, &basis.english, &old_made)?;
+    if let Some(said) = held_back(exchange, &basis, &matched).map_err(one)? {
+        return Ok((Vec::new(), vec![said]));
     }
-    let (texts, record, untranslated) = compose(&english, &matched, &existing, &old_made);
-    if let Some(page) = existing_page
-        && let Err(lost) = lost_text(page, &existing)
-    {
-        // A file that changes nothing is no reason to fail the others with it: exported from a
-        // hand-made translation and sent back as it was, it is skipped, and said so.
-        let changes_nothing = matched
-            .translated
-            .iter()
-            .all(|(id, t)| existing.get(id) == Some(t));
-        if !changes_nothing {
-            return Err(one(lost));
-        }
-        return Ok((
-            Vec::new(),
-            vec![format!(
-                "{shown}: nothing imported: it changes no translation of {}, whose paragraphs do not match the English page one to one",
-                page.file
-            )],
-        ));
-    }
-    let now: HashMap<&str, &str> = english
-        .segments
-        .iter()
-        .map(|s| (s.id.as_str(), s.text.as_str()))
-        .collect();
-    let current = record
-        .segments
-        .iter()
-        .filter(|m| now.get(m.id.as_str()) == Some(&m.english.as_str()))
-        .count();
-    let all_current = current == total;
-    let unchanged = english
-        .segments
-        .iter()
-        .all(|s| existing.get(&s.id) == texts.get(&s.id));
-    let keep_reviewed = unchanged
-        && existing_page.is_some_and(|p| p.front.translation == Some(TranslationStatus::Reviewed));
-
-    let target_file = target_file(source, existing_page, &language.code);
-    let kept = existing_page
-        .map(|page| kept_as_written(&english, page, &texts))
-        .unwrap_or_default();
-    let written = write::Written {
-        source,
-        segmented: &english,
-        texts: &texts,
-        kept: &kept,
-        existing: existing_page.map(|p| p.source.as_str()),
-        existing_front: existing_page.map(|p| &p.front),
-        source_hash: all_current.then(|| crate::freshness::hash(&source.front, source.body())),
-        keep_reviewed,
-    };
-    let page_text = write::page(&written).ok_or_else(|| {
-        one(Diagnostic::error(
-            Stage::Translate,
-            format!("could not write {target_file}: its front matter could not be read"),
-        ))
-    })?;
-    crate::edit::verify(&page_text, &target_file, |_| true).map_err(one)?;
+    let (texts, record, untranslated) =
+        compose(&basis.english, &matched, &basis.existing, &old_made);
+    let total = basis.english.segments.len();
+    let current = current(&basis.english, &record);
+    let target_file = target_file(basis.source, basis.existing_page, basis.code);
+    let page_text = page_text(&basis, &texts, current == total, &target_file).map_err(one)?;
 
     let said = summary(
         exchange,
@@ -362,11 +272,158 @@ fn plan_page(
             text: page_text,
         },
         Planned {
-            file: record_path.display().to_string(),
+            file: basis.record_path.display().to_string(),
             text: record::to_text(&record, &target_file),
         },
     ];
     Ok((planned, said))
+}
+
+/// What a page's import starts from: the English page in segments, the translation the page
+/// has (if any) with its text by English segment, and the record of what that was made from.
+struct Basis<'a> {
+    source: &'a crate::content::Page,
+    english: Segmented,
+    existing_page: Option<&'a crate::content::Page>,
+    existing: HashMap<String, String>,
+    /// The language's code, which names the translation's file and its record.
+    code: &'a str,
+    record_path: PathBuf,
+    old_record: Record,
+}
+
+/// The pages and record a file is for: refused when the English page is gone, as a renamed
+/// page's translations have nowhere to go.
+fn basis<'a>(project: &'a Project, exchange: &Exchange) -> Result<Basis<'a>, Diagnostic> {
+    let Exchange {
+        shown,
+        text,
+        lang,
+        page_key,
+        ..
+    } = exchange;
+    let Some(source) = project.version(page_key, project.config.default_language) else {
+        return Err(Diagnostic::error(
+            Stage::Translate,
+            format!("{shown} is for the page {page_key}, which this site no longer has"),
+        )
+        .at(shown, Some(text), 1, 1)
+        .with_help("if the page was renamed, export it again and copy the translations across"));
+    };
+    let english = segmented(source);
+    let code = project.config.language(*lang).code.as_str();
+    let existing_page = project.version(page_key, *lang);
+    let existing = existing_page
+        .map(|t| aligned(&english, &segmented(t)))
+        .unwrap_or_default();
+    let record_path = record::path(page_key, code);
+    let old_record = record::load(&project.root, &record_path)?.unwrap_or_default();
+    Ok(Basis {
+        source,
+        english,
+        existing_page,
+        existing,
+        code,
+        record_path,
+        old_record,
+    })
+}
+
+/// Why the file writes nothing, when it does not: a new translation too little of which is
+/// translated, or a file that changes nothing of a translation whose paragraphs do not match
+/// the English (one that would change something there is refused instead).
+fn held_back(
+    exchange: &Exchange,
+    basis: &Basis,
+    matched: &Matched,
+) -> Result<Option<String>, Diagnostic> {
+    let shown = &exchange.shown;
+    // A page is published in a language once most of it is translated, as po4a does: less,
+    // and readers would get an English page labelled as theirs.
+    let total = basis.english.segments.len();
+    if basis.existing_page.is_none() && matched.translated.len() * 100 < total * NEW_PAGE_SHARE {
+        return Ok(Some(format!(
+            "{shown}: no translation written yet: {} of {total} segments are translated, and a new translation is written once {NEW_PAGE_SHARE}% of it is; the translations stay in the PO file",
+            matched.translated.len(),
+        )));
+    }
+    if let Some(page) = basis.existing_page
+        && let Err(lost) = lost_text(page, &basis.existing)
+    {
+        // A file that changes nothing is no reason to fail the others with it: exported from a
+        // hand-made translation and sent back as it was, it is skipped, and said so.
+        let changes_nothing = matched
+            .translated
+            .iter()
+            .all(|(id, t)| basis.existing.get(id) == Some(t));
+        if !changes_nothing {
+            return Err(lost);
+        }
+        return Ok(Some(format!(
+            "{shown}: nothing imported: it changes no translation of {}, whose paragraphs do not match the English page one to one",
+            page.file
+        )));
+    }
+    Ok(None)
+}
+
+/// How many segments' translations were made from the English the page has now: when all
+/// are, the page is marked current.
+fn current(english: &Segmented, record: &Record) -> usize {
+    let now: HashMap<&str, &str> = english
+        .segments
+        .iter()
+        .map(|s| (s.id.as_str(), s.text.as_str()))
+        .collect();
+    record
+        .segments
+        .iter()
+        .filter(|m| now.get(m.id.as_str()) == Some(&m.english.as_str()))
+        .count()
+}
+
+/// The translation's new text, checked to read back as a page. A reviewed translation stays
+/// reviewed only if the import changes none of its text.
+fn page_text(
+    basis: &Basis,
+    texts: &HashMap<String, String>,
+    all_current: bool,
+    target_file: &str,
+) -> Result<String, Diagnostic> {
+    let Basis {
+        source,
+        english,
+        existing_page,
+        existing,
+        ..
+    } = basis;
+    let unchanged = english
+        .segments
+        .iter()
+        .all(|s| existing.get(&s.id) == texts.get(&s.id));
+    let keep_reviewed = unchanged
+        && existing_page.is_some_and(|p| p.front.translation == Some(TranslationStatus::Reviewed));
+    let kept = existing_page
+        .map(|page| kept_as_written(english, page, texts))
+        .unwrap_or_default();
+    let written = write::Written {
+        source,
+        segmented: english,
+        texts,
+        kept: &kept,
+        existing: existing_page.map(|p| p.source.as_str()),
+        existing_front: existing_page.map(|p| &p.front),
+        source_hash: all_current.then(|| crate::freshness::hash(&source.front, source.body())),
+        keep_reviewed,
+    };
+    let page_text = write::page(&written).ok_or_else(|| {
+        Diagnostic::error(
+            Stage::Translate,
+            format!("could not write {target_file}: its front matter could not be read"),
+        )
+    })?;
+    crate::edit::verify(&page_text, target_file, |_| true)?;
+    Ok(page_text)
 }
 
 /// The blocks of the translation whose text stays as it was, as written there (its line

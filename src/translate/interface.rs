@@ -162,82 +162,30 @@ pub(super) fn plan_import(
 ) -> Result<(Vec<Planned>, Vec<String>), Vec<Diagnostic>> {
     let language = project.config.language(lang);
     let english = english(project).map_err(|d| vec![d])?;
-    let english_of: HashMap<&str, &str> = english
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     let record_path = record::path(RECORD_KEY, &language.code);
     let old = record::load(&project.root, &record_path)
         .map_err(|d| vec![d])?
         .unwrap_or_default();
-    let mut made: HashMap<String, String> = old
-        .segments
-        .iter()
-        .map(|m| (m.id.clone(), m.english.clone()))
-        .collect();
     let path = file_of(project, &language.code);
-    let mut text = std::fs::read_to_string(project.root.join(&path))
-        .unwrap_or_else(|_| format!("# Interface strings ({}).\n", language.code));
-    let mut errors = Vec::new();
-    let mut changed = 0;
-    for entry in &read.entries {
-        let Some(now) = english_of.get(entry.id.as_str()) else {
-            continue;
-        };
-        let translation = entry.translation.trim();
-        if translation.is_empty() {
-            continue;
-        }
-        if placeholders(now) != placeholders(translation) {
-            errors.push(lost_placeholders(
-                &entry.id,
-                now,
-                (shown, po_text, entry.line),
-            ));
-            continue;
-        }
-        match set_line(&text, &entry.id, translation) {
-            Some(t) => {
-                changed += usize::from(t != text);
-                text = t;
-            }
-            None => errors.push(Diagnostic::error(
-                Stage::Translate,
-                format!(
-                    "cannot set `{}` in {}: its value spans several lines",
-                    entry.id,
-                    path.display()
-                ),
-            )),
-        }
-        let from = if entry.fuzzy {
-            entry.previous.clone().unwrap_or_default()
-        } else {
-            entry.english.clone()
-        };
-        made.insert(entry.id.clone(), from);
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // The result must read as the table it is meant to be.
-    let check = serde_yaml::from_str::<serde_yaml::Value>(&text);
-    if check.is_err() {
-        return Err(vec![Diagnostic::error(
-            Stage::Translate,
-            format!(
-                "the updated {} would not read as YAML, so nothing was written",
-                path.display()
-            ),
-        )]);
-    }
-    let record = record_of(&english, &made);
+    let mut strings = Strings {
+        text: std::fs::read_to_string(project.root.join(&path))
+            .unwrap_or_else(|_| format!("# Interface strings ({}).\n", language.code)),
+        made: old
+            .segments
+            .iter()
+            .map(|m| (m.id.clone(), m.english.clone()))
+            .collect(),
+        changed: 0,
+    };
+    strings.set_entries(&english, read, &path, (shown, po_text))?;
+    reads_as_yaml(&strings.text, &path).map_err(|d| vec![d])?;
+    let record = record_of(&english, &strings.made);
     let shown_file = path.display().to_string();
     Ok((
         vec![
             Planned {
                 file: shown_file.clone(),
-                text,
+                text: strings.text,
             },
             Planned {
                 file: record_path.display().to_string(),
@@ -245,9 +193,95 @@ pub(super) fn plan_import(
             },
         ],
         vec![format!(
-            "imported {shown} into {shown_file}: {changed} strings changed"
+            "imported {shown} into {shown_file}: {} strings changed",
+            strings.changed
         )],
     ))
+}
+
+/// A language's string file as an import changes it, and what each string in it was
+/// translated from.
+struct Strings {
+    text: String,
+    made: HashMap<String, String>,
+    /// How many strings the import changed.
+    changed: usize,
+}
+
+impl Strings {
+    /// Sets each translated entry of a PO file (`shown`, `po_text`) in the file at `path`,
+    /// passing over keys the English no longer has; every entry that cannot be set is
+    /// reported, not just the first.
+    fn set_entries(
+        &mut self,
+        english: &[(String, String)],
+        read: &po::Read,
+        path: &Path,
+        (shown, po_text): (&str, &str),
+    ) -> Result<(), Vec<Diagnostic>> {
+        let english_of: HashMap<&str, &str> = english
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let mut errors = Vec::new();
+        for entry in &read.entries {
+            let Some(now) = english_of.get(entry.id.as_str()) else {
+                continue;
+            };
+            let translation = entry.translation.trim();
+            if translation.is_empty() {
+                continue;
+            }
+            if placeholders(now) != placeholders(translation) {
+                errors.push(lost_placeholders(
+                    &entry.id,
+                    now,
+                    (shown, po_text, entry.line),
+                ));
+                continue;
+            }
+            match set_line(&self.text, &entry.id, translation) {
+                Some(t) => {
+                    self.changed += usize::from(t != self.text);
+                    self.text = t;
+                }
+                None => errors.push(Diagnostic::error(
+                    Stage::Translate,
+                    format!(
+                        "cannot set `{}` in {}: its value spans several lines",
+                        entry.id,
+                        path.display()
+                    ),
+                )),
+            }
+            let from = if entry.fuzzy {
+                entry.previous.clone().unwrap_or_default()
+            } else {
+                entry.english.clone()
+            };
+            self.made.insert(entry.id.clone(), from);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Refuses a string file that would not read as YAML: what an import writes must read as the
+/// table it is meant to be.
+fn reads_as_yaml(text: &str, path: &Path) -> Result<(), Diagnostic> {
+    if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
+        return Err(Diagnostic::error(
+            Stage::Translate,
+            format!(
+                "the updated {} would not read as YAML, so nothing was written",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A translation that lost or changed the `{name}`s of `english`, at its line.

@@ -27,21 +27,27 @@ enum Piece {
 
 /// The pieces of a segment's Markdown, or one text when it is not one paragraph of inlines.
 fn pieces(text: &str) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-    let mut pending: Option<(usize, usize)> = None;
-    let mut cursor = 0;
-    let mut next_id = 1;
+    cut(text)
+        .map(merged)
+        // The pieces must give the text back, or the file would not either.
+        .filter(|pieces| render(pieces) == text)
+        .unwrap_or_else(|| vec![Piece::Text(text.to_owned())])
+}
+
+/// The pieces of one paragraph of inlines, cut where pulldown-cmark's events fall; `None` for
+/// anything else (a list, a table, two paragraphs), which goes to translators as one text.
+fn cut(text: &str) -> Option<Vec<Piece>> {
+    let mut cuts = Cuts {
+        text,
+        out: Vec::new(),
+        stack: Vec::new(),
+        pending: None,
+        cursor: 0,
+        next_id: 1,
+    };
     let mut paragraphs = 0;
-    let whole = || vec![Piece::Text(text.to_owned())];
     let options = crate::markdown::options() - pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        let mut open_pending = |out: &mut Vec<Piece>, at: usize, cursor: &mut usize| {
-            if let Some((id, start)) = pending.take() {
-                out.push(Piece::Open(id, text[start..at].to_owned()));
-                *cursor = at;
-            }
-        };
         match event {
             Event::Start(Tag::Paragraph) => paragraphs += 1,
             Event::End(TagEnd::Paragraph) => {}
@@ -51,71 +57,114 @@ fn pieces(text: &str) -> Vec<Piece> {
                 | Tag::Strikethrough
                 | Tag::Link { .. }
                 | Tag::Image { .. },
-            ) => {
-                open_pending(&mut out, range.start, &mut cursor);
-                push_gap(&mut out, text, cursor, range.start, &mut next_id);
-                let id = next_id;
-                next_id += 1;
-                stack.push((id, range.clone()));
-                pending = Some((id, range.start));
-                cursor = range.start;
-            }
+            ) => cuts.open(range),
             Event::End(
                 TagEnd::Emphasis
                 | TagEnd::Strong
                 | TagEnd::Strikethrough
                 | TagEnd::Link
                 | TagEnd::Image,
-            ) => {
-                let Some((id, r)) = stack.pop() else {
-                    return whole();
-                };
-                if let Some((pid, start)) = pending.take() {
-                    // Nothing inside: the whole of it is code.
-                    debug_assert_eq!(pid, id);
-                    out.push(Piece::Code(id, text[start..r.end].to_owned()));
-                } else {
-                    out.push(Piece::Close(id, text[cursor..r.end].to_owned()));
-                }
-                cursor = r.end;
-            }
-            Event::Text(_) | Event::SoftBreak => {
-                open_pending(&mut out, range.start, &mut cursor);
-                push_gap(&mut out, text, cursor, range.start, &mut next_id);
-                out.push(Piece::Text(text[range.clone()].to_owned()));
-                cursor = range.end;
-            }
+            ) => cuts.close()?,
+            Event::Text(_) | Event::SoftBreak => cuts.text(range),
             Event::Code(_)
             | Event::InlineHtml(_)
             | Event::FootnoteReference(_)
             | Event::HardBreak
-            | Event::InlineMath(_) => {
-                open_pending(&mut out, range.start, &mut cursor);
-                push_gap(&mut out, text, cursor, range.start, &mut next_id);
-                out.push(Piece::Code(next_id, text[range.clone()].to_owned()));
-                next_id += 1;
-                cursor = range.end;
-            }
-            _ => return whole(),
+            | Event::InlineMath(_) => cuts.code(range),
+            _ => return None,
         }
     }
-    if paragraphs != 1 || !stack.is_empty() {
-        return whole();
+    if paragraphs != 1 || !cuts.stack.is_empty() {
+        return None;
     }
-    if cursor < text.len() {
-        out.push(Piece::Text(text[cursor..].to_owned()));
+    if cuts.cursor < text.len() {
+        cuts.out.push(Piece::Text(text[cuts.cursor..].to_owned()));
     }
-    // Text pieces side by side read as one.
+    Some(cuts.out)
+}
+
+/// The state of cutting a segment into pieces.
+struct Cuts<'a> {
+    text: &'a str,
+    out: Vec<Piece>,
+    /// The spans open now (emphasis, links), innermost last: their code id and range.
+    stack: Vec<(usize, std::ops::Range<usize>)>,
+    /// A span just opened, whose opening code runs to where its content starts: its id and
+    /// start.
+    pending: Option<(usize, usize)>,
+    /// Where the text not yet in a piece starts.
+    cursor: usize,
+    next_id: usize,
+}
+
+impl Cuts<'_> {
+    /// Puts what comes before `at` into pieces: the opening code of a span just opened, else
+    /// any markup no event covered.
+    fn catch_up(&mut self, at: usize) {
+        if let Some((id, start)) = self.pending.take() {
+            self.out
+                .push(Piece::Open(id, self.text[start..at].to_owned()));
+            self.cursor = at;
+        }
+        push_gap(&mut self.out, self.text, self.cursor, at, &mut self.next_id);
+    }
+
+    /// A span starts at `range`: its opening code is known once its content starts.
+    fn open(&mut self, range: std::ops::Range<usize>) {
+        self.catch_up(range.start);
+        let id = self.next_id;
+        self.next_id += 1;
+        self.pending = Some((id, range.start));
+        self.cursor = range.start;
+        self.stack.push((id, range));
+    }
+
+    /// Text for translators, at `range`.
+    fn text(&mut self, range: std::ops::Range<usize>) {
+        self.catch_up(range.start);
+        self.out
+            .push(Piece::Text(self.text[range.clone()].to_owned()));
+        self.cursor = range.end;
+    }
+
+    /// Markup that stays as it is (a code span, inline HTML, a footnote reference, a hard line
+    /// break), at `range`.
+    fn code(&mut self, range: std::ops::Range<usize>) {
+        self.catch_up(range.start);
+        self.out.push(Piece::Code(
+            self.next_id,
+            self.text[range.clone()].to_owned(),
+        ));
+        self.next_id += 1;
+        self.cursor = range.end;
+    }
+
+    /// The innermost span ends: its closing code, or the whole span as one code when it has
+    /// nothing inside. `None` when no span is open.
+    fn close(&mut self) -> Option<()> {
+        let (id, r) = self.stack.pop()?;
+        if let Some((pid, start)) = self.pending.take() {
+            // Nothing inside: the whole of it is code.
+            debug_assert_eq!(pid, id);
+            self.out
+                .push(Piece::Code(id, self.text[start..r.end].to_owned()));
+        } else {
+            self.out
+                .push(Piece::Close(id, self.text[self.cursor..r.end].to_owned()));
+        }
+        self.cursor = r.end;
+        Some(())
+    }
+}
+
+/// `pieces` with text pieces side by side made one, as they read.
+fn merged(pieces: Vec<Piece>) -> Vec<Piece> {
     let mut merged: Vec<Piece> = Vec::new();
-    for piece in out {
+    for piece in pieces {
         match (merged.last_mut(), piece) {
             (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
             (_, piece) => merged.push(piece),
         }
-    }
-    // The pieces must give the text back, or the file would not either.
-    if render(&merged) != text {
-        return whole();
     }
     merged
 }
