@@ -160,65 +160,122 @@ pub fn add(
         .map_err(|e| e.to_string())?;
     let mut update = IncrementalDocument::create_from(pdf.to_vec(), previous);
     let font_id = add_font(&mut update, font);
-
-    // The structure tree: where each field's `Form` element goes, and its parent-tree keys.
-    let tree = update
-        .get_prev_documents()
-        .get_dictionary(catalog_id)
-        .and_then(|c| c.get(b"StructTreeRoot"))
-        .and_then(Object::as_reference)
-        .ok();
-    let document_element = tree.and_then(|t| {
-        update
-            .get_prev_documents()
-            .get_dictionary(t)
-            .ok()?
-            .get(b"K")
-            .ok()
-            .and_then(|k| match k {
-                Object::Array(kids) => kids.first()?.as_reference().ok(),
-                other => other.as_reference().ok(),
-            })
-    });
-    let mut next_key = tree
-        .and_then(|t| update.get_prev_documents().get_dictionary(t).ok())
-        .and_then(|t| t.get(b"ParentTreeNextKey").ok())
-        .and_then(|k| k.as_i64().ok())
-        .unwrap_or(0);
-    let mut parent_tree: Vec<Object> = Vec::new();
-    let mut elements: Vec<Object> = Vec::new();
-
-    let mut parents: Vec<(String, ObjectId, Vec<Object>)> = Vec::new();
+    let structure = Structure::read(update.get_prev_documents(), catalog_id);
+    let mut form = Form {
+        update,
+        font_id,
+        labels,
+        structure,
+        parents: Vec::new(),
+    };
     for field in fields {
         let page_number = u32::try_from(field.page.get()).unwrap_or(u32::MAX);
         let Some(&page_id) = pages.get(&page_number) else {
             continue;
         };
-        let parent_id = match parents.iter().position(|(n, ..)| *n == field.name) {
-            Some(i) => parents[i].1,
-            None => {
-                let id = update.new_document.new_object_id();
-                parents.push((field.name.clone(), id, Vec::new()));
-                id
-            }
-        };
+        form.add_widget(field, page_id)?;
+    }
+
+    let Form {
+        mut update,
+        structure,
+        parents,
+        ..
+    } = form;
+    let field_refs = register_fields(&mut update, parents, labels);
+    if let (Some(tree), Some(document_element)) = (structure.tree, structure.document_element) {
+        link_structure(
+            &mut update,
+            tree,
+            document_element,
+            structure.parent_tree,
+            structure.elements,
+            structure.next_key,
+        )?;
+    }
+    set_acro_form(&mut update, catalog_id, field_refs, font_id)?;
+    let mut out = Vec::with_capacity(pdf.len() + font.bytes.len() / 2 + 4096);
+    update.save_to(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Where the fields' `Form` elements go in the structure tree Typst wrote, and what they add
+/// to it. Without a tree and a document element in it, the fields are not tagged.
+struct Structure {
+    tree: Option<ObjectId>,
+    document_element: Option<ObjectId>,
+    /// The parent-tree key the next widget takes.
+    next_key: i64,
+    /// Key, then element, for each tagged widget: what the parent tree's `Nums` gain.
+    parent_tree: Vec<Object>,
+    /// The `Form` elements, which become kids of the document element.
+    elements: Vec<Object>,
+}
+
+impl Structure {
+    /// The structure tree of `previous`: its root, the document element (the root's first
+    /// kid), and the first parent-tree key Typst left free, so that new keys clash with none.
+    fn read(previous: &lopdf::Document, catalog_id: ObjectId) -> Structure {
+        let tree = previous
+            .get_dictionary(catalog_id)
+            .and_then(|c| c.get(b"StructTreeRoot"))
+            .and_then(Object::as_reference)
+            .ok();
+        let document_element = tree.and_then(|t| {
+            previous
+                .get_dictionary(t)
+                .ok()?
+                .get(b"K")
+                .ok()
+                .and_then(|k| match k {
+                    Object::Array(kids) => kids.first()?.as_reference().ok(),
+                    other => other.as_reference().ok(),
+                })
+        });
+        let next_key = tree
+            .and_then(|t| previous.get_dictionary(t).ok())
+            .and_then(|t| t.get(b"ParentTreeNextKey").ok())
+            .and_then(|k| k.as_i64().ok())
+            .unwrap_or(0);
+        Structure {
+            tree,
+            document_element,
+            next_key,
+            parent_tree: Vec::new(),
+            elements: Vec::new(),
+        }
+    }
+}
+
+/// One field of the AcroForm: a name, and its widgets, one on each card that has the box, so
+/// that a value typed once shows on all of them.
+struct Parent {
+    name: String,
+    id: ObjectId,
+    widgets: Vec<Object>,
+}
+
+/// The update while the widgets go in, with what the steps after them need: the fields by
+/// name, and the structure tree's new elements and keys.
+struct Form<'a> {
+    update: IncrementalDocument,
+    font_id: ObjectId,
+    labels: &'a dyn Fn(&str) -> String,
+    structure: Structure,
+    /// In the order the names first come.
+    parents: Vec<Parent>,
+}
+
+impl Form<'_> {
+    /// Adds `field`'s widget to the page `page_id`: under the field of its name, tagged when
+    /// the PDF has a structure tree, and in the page's annotations.
+    fn add_widget(&mut self, field: &Field, page_id: ObjectId) -> Result<(), String> {
+        let parent = self.parent(&field.name);
         let [x0, y0, x1, y1] = field.rect;
         let (width, height) = (x1 - x0, y1 - y0);
         let size = (height * 0.62).clamp(4.0, 12.0);
-        let appearance = update.new_document.add_object(Stream::new(
-            dictionary! {
-                "Type" => "XObject",
-                "Subtype" => "Form",
-                "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
-                "Resources" => dictionary! {
-                    "Font" => dictionary! { FONT.to_vec() => font_id },
-                },
-            },
-            b"/Tx BMC\nEMC\n".to_vec(),
-        ));
-        let widget_id = update.new_document.new_object_id();
-        let key = next_key;
-        next_key += 1;
+        let appearance = self.appearance(width, height);
+        let widget_id = self.update.new_document.new_object_id();
         let mut widget = dictionary! {
             "Type" => "Annot",
             "Subtype" => "Widget",
@@ -226,66 +283,126 @@ pub fn add(
             // Printed, and shown on screen.
             "F" => 4,
             "P" => page_id,
-            "Parent" => parent_id,
+            "Parent" => self.parents[parent].id,
             "DA" => Object::string_literal(format!("/NotoSans {size:.1} Tf 0 g")),
             "AP" => dictionary! { "N" => appearance },
         };
-        if let Some(document_element) = document_element {
-            let element = update.new_document.add_object(dictionary! {
-                "Type" => "StructElem",
-                "S" => "Form",
-                "P" => document_element,
-                "Alt" => text_string(&labels(&field.name)),
-                "K" => dictionary! {
-                    "Type" => "OBJR",
-                    "Obj" => widget_id,
-                    "Pg" => page_id,
-                },
-            });
+        if let Some(key) = self.tag(&field.name, widget_id, page_id) {
             widget.set("StructParent", key);
-            parent_tree.push(key.into());
-            parent_tree.push(element.into());
-            elements.push(element.into());
         }
-        update.new_document.objects.insert(widget_id, widget.into());
-        if let Some((.., kids)) = parents.iter_mut().find(|(n, ..)| *n == field.name) {
-            kids.push(widget_id.into());
-        }
-        let page = editable(&mut update, page_id)?;
-        let mut annots = match page.get(b"Annots") {
-            Ok(Object::Array(a)) => a.clone(),
-            _ => Vec::new(),
-        };
-        annots.push(widget_id.into());
-        page.set("Annots", annots);
-        // Tab through the fields in the order of the structure tree, as PDF/UA asks.
-        page.set("Tabs", "S");
+        self.update
+            .new_document
+            .objects
+            .insert(widget_id, widget.into());
+        self.parents[parent].widgets.push(widget_id.into());
+        show_on_page(&mut self.update, page_id, widget_id)
     }
 
+    /// The index in `parents` of the field named `name`, added (its object number taken,
+    /// its dictionary written at the end) when it is the first box of that name.
+    fn parent(&mut self, name: &str) -> usize {
+        match self.parents.iter().position(|p| p.name == name) {
+            Some(i) => i,
+            None => {
+                let id = self.update.new_document.new_object_id();
+                self.parents.push(Parent {
+                    name: name.to_owned(),
+                    id,
+                    widgets: Vec::new(),
+                });
+                self.parents.len() - 1
+            }
+        }
+    }
+
+    /// An empty appearance the size of the box, with the fields' font: every widget must
+    /// have one, and viewers draw a typed value themselves (`NeedAppearances`).
+    fn appearance(&mut self, width: f32, height: f32) -> ObjectId {
+        self.update.new_document.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
+                "Resources" => dictionary! {
+                    "Font" => dictionary! { FONT.to_vec() => self.font_id },
+                },
+            },
+            b"/Tx BMC\nEMC\n".to_vec(),
+        ))
+    }
+
+    /// The widget's key in the parent tree, when it is tagged: a `Form` element for it under
+    /// the document element, with the box's label as what screen readers say.
+    fn tag(&mut self, name: &str, widget_id: ObjectId, page_id: ObjectId) -> Option<i64> {
+        let key = self.structure.next_key;
+        self.structure.next_key += 1;
+        let document_element = self.structure.document_element?;
+        let element = self.update.new_document.add_object(dictionary! {
+            "Type" => "StructElem",
+            "S" => "Form",
+            "P" => document_element,
+            "Alt" => text_string(&(self.labels)(name)),
+            "K" => dictionary! {
+                "Type" => "OBJR",
+                "Obj" => widget_id,
+                "Pg" => page_id,
+            },
+        });
+        self.structure.parent_tree.push(key.into());
+        self.structure.parent_tree.push(element.into());
+        self.structure.elements.push(element.into());
+        Some(key)
+    }
+}
+
+/// Lists the widget among its page's annotations.
+fn show_on_page(
+    update: &mut IncrementalDocument,
+    page_id: ObjectId,
+    widget_id: ObjectId,
+) -> Result<(), String> {
+    let page = editable(update, page_id)?;
+    let mut annots = match page.get(b"Annots") {
+        Ok(Object::Array(a)) => a.clone(),
+        _ => Vec::new(),
+    };
+    annots.push(widget_id.into());
+    page.set("Annots", annots);
+    // Tab through the fields in the order of the structure tree, as PDF/UA asks.
+    page.set("Tabs", "S");
+    Ok(())
+}
+
+/// Writes each field's dictionary, with its name and label, and gives references to them all
+/// for the AcroForm.
+fn register_fields(
+    update: &mut IncrementalDocument,
+    parents: Vec<Parent>,
+    labels: &dyn Fn(&str) -> String,
+) -> Vec<Object> {
     let mut field_refs = Vec::new();
-    for (name, id, kids) in parents {
+    for Parent { name, id, widgets } in parents {
         let dictionary = dictionary! {
             "FT" => "Tx",
             "T" => text_string(&name),
             "TU" => text_string(&labels(&name)),
             "DA" => Object::string_literal("/NotoSans 0 Tf 0 g"),
-            "Kids" => kids,
+            "Kids" => widgets,
         };
         update.new_document.objects.insert(id, dictionary.into());
         field_refs.push(Object::Reference(id));
     }
+    field_refs
+}
 
-    if let (Some(tree), Some(document_element)) = (tree, document_element) {
-        link_structure(
-            &mut update,
-            tree,
-            document_element,
-            parent_tree,
-            elements,
-            next_key,
-        )?;
-    }
-    let catalog = editable(&mut update, catalog_id)?;
+/// Gives the catalog its AcroForm: the fields, and the font typed text is shown in.
+fn set_acro_form(
+    update: &mut IncrementalDocument,
+    catalog_id: ObjectId,
+    field_refs: Vec<Object>,
+    font_id: ObjectId,
+) -> Result<(), String> {
+    let catalog = editable(update, catalog_id)?;
     catalog.set(
         "AcroForm",
         dictionary! {
@@ -298,9 +415,7 @@ pub fn add(
             "NeedAppearances" => true,
         },
     );
-    let mut out = Vec::with_capacity(pdf.len() + font.bytes.len() / 2 + 4096);
-    update.save_to(&mut out).map_err(|e| e.to_string())?;
-    Ok(out)
+    Ok(())
 }
 
 /// The `Form` elements under the document element, and their keys in the parent tree.

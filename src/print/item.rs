@@ -126,7 +126,8 @@ fn qr_target(
     Ok((target, anchor))
 }
 
-/// The print settings of `page`, taking what a translation leaves out from its original.
+/// Every printable item's jobs, one per language version, and the problems with the pages'
+/// print settings, in page order.
 pub fn plan(
     site: &Site,
     templates: &PrintTemplates,
@@ -134,114 +135,156 @@ pub fn plan(
 ) -> (Vec<Job>, Vec<Diagnostic>) {
     let mut jobs = Vec::new();
     let mut diagnostics = Vec::new();
-    let empty = PrintFront::default();
-    for (id, page) in site.pages.iter().enumerate() {
-        // A translation of a printable page is printable too, even if it adds no texts of
-        // its own (a leaflet's text is the page).
-        let original = site.versions(id)[site.config.default_language].unwrap_or(id);
-        let original_front = site.pages[original].front.print.as_ref();
-        let front = match (&page.front.print, original_front) {
-            (Some(front), _) => front,
-            (None, Some(_)) => &empty,
-            (None, None) => continue,
-        };
-        if original != id && original_front.is_none() {
-            let source = &site.pages[original].file;
-            diagnostics.push(
-                page.error_at_key(
-                    Stage::Print,
-                    "print",
-                    format!("this translation has `print:`, but its original {source} has none"),
-                )
-                .with_help(format!(
-                    "a translation is printed only if its original is: add `print:` back to \
-                     {source}, or remove it from this file"
-                )),
-            );
-            continue;
+    for id in 0..site.pages.len() {
+        if let Some(job) = job(site, templates, rendered, id, &mut diagnostics) {
+            jobs.push(job);
         }
-        let too_long = too_long_texts(page, front, page.body());
-        if !too_long.is_empty() {
-            diagnostics.extend(too_long);
-            continue;
-        }
-        let template = front
-            .template
-            .as_ref()
-            .or(original_front.and_then(|o| o.template.as_ref()));
-        let formats = front
-            .formats
-            .as_ref()
-            .or(original_front.and_then(|o| o.formats.as_ref()));
-        let Some(template) = template else {
-            diagnostics.push(
-                page.error_at_key(
-                    Stage::Print,
-                    "print",
-                    "this printable item names no print template",
-                )
-                .with_help(format!(
-                    "add `template:` under `print:`, one of: {}",
-                    templates.names().join(", ")
-                )),
-            );
-            continue;
-        };
-        if !templates.has(template) {
-            diagnostics.push(
-                page.error_at_key(
-                    Stage::Print,
-                    "  template",
-                    format!("the theme has no print template `{template}`"),
-                )
-                .with_help(format!(
-                    "{}use one of: {} (files in themes/{}/print/)",
-                    crate::suggest::did_you_mean(
-                        template,
-                        templates.names().iter().map(String::as_str)
-                    ),
-                    templates.names().join(", "),
-                    site.config.theme
-                )),
-            );
-            continue;
-        }
-        let names = formats.cloned().unwrap_or_else(|| vec!["A4".into()]);
-        let mut papers = Vec::new();
-        for name in &names {
-            match Paper::parse(name) {
-                Some(paper) if !papers.contains(&paper) => papers.push(paper),
-                Some(_) => {}
-                None => diagnostics.push(
-                    page.error_at_key(
-                        Stage::Print,
-                        "  formats",
-                        format!("`{name}` is not a paper size this tool prints"),
-                    )
-                    .with_help("use A3, A4 or A5"),
-                ),
-            }
-        }
-        if papers.is_empty() {
-            continue;
-        }
-        let qr = match qr_target(site, id, original, rendered) {
-            Ok(qr) => qr,
-            Err(d) => {
-                diagnostics.push(d);
-                continue;
-            }
-        };
-        jobs.push(Job {
-            page: id,
-            original,
-            template: template.clone(),
-            papers,
-            qr,
-            all_languages: front.all_languages || original_front.is_some_and(|o| o.all_languages),
-        });
     }
     (jobs, diagnostics)
+}
+
+/// The print settings of page `id`, taking what a translation leaves out from its original;
+/// none for a page that is not printable, or whose settings are wrong (said in `diagnostics`).
+fn job(
+    site: &Site,
+    templates: &PrintTemplates,
+    rendered: &[Rendered],
+    id: PageId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Job> {
+    let page = &site.pages[id];
+    let empty = PrintFront::default();
+    // A translation of a printable page is printable too, even if it adds no texts of
+    // its own (a leaflet's text is the page).
+    let original = site.versions(id)[site.config.default_language].unwrap_or(id);
+    let original_front = site.pages[original].front.print.as_ref();
+    let front = match (&page.front.print, original_front) {
+        (Some(front), _) => front,
+        (None, Some(_)) => &empty,
+        (None, None) => return None,
+    };
+    if original != id && original_front.is_none() {
+        diagnostics.push(original_not_printable(page, &site.pages[original].file));
+        return None;
+    }
+    let too_long = too_long_texts(page, front, page.body());
+    if !too_long.is_empty() {
+        diagnostics.extend(too_long);
+        return None;
+    }
+    let template = front
+        .template
+        .as_ref()
+        .or(original_front.and_then(|o| o.template.as_ref()));
+    let template = match known_template(site, templates, page, template) {
+        Ok(template) => template,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let formats = front
+        .formats
+        .as_ref()
+        .or(original_front.and_then(|o| o.formats.as_ref()));
+    let papers = papers(page, formats, diagnostics);
+    if papers.is_empty() {
+        return None;
+    }
+    let qr = match qr_target(site, id, original, rendered) {
+        Ok(qr) => qr,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    Some(Job {
+        page: id,
+        original,
+        template: template.clone(),
+        papers,
+        qr,
+        all_languages: front.all_languages || original_front.is_some_and(|o| o.all_languages),
+    })
+}
+
+/// The error for a translation with `print:` whose original (the file `source`) has none: an
+/// item is printable from its original on, never from a translation alone.
+fn original_not_printable(page: &Page, source: &str) -> Diagnostic {
+    page.error_at_key(
+        Stage::Print,
+        "print",
+        format!("this translation has `print:`, but its original {source} has none"),
+    )
+    .with_help(format!(
+        "a translation is printed only if its original is: add `print:` back to \
+         {source}, or remove it from this file"
+    ))
+}
+
+/// The print template `page` names (or its original does), if the theme has it.
+fn known_template<'a>(
+    site: &Site,
+    templates: &PrintTemplates,
+    page: &Page,
+    template: Option<&'a String>,
+) -> Result<&'a String, Diagnostic> {
+    let Some(template) = template else {
+        return Err(page
+            .error_at_key(
+                Stage::Print,
+                "print",
+                "this printable item names no print template",
+            )
+            .with_help(format!(
+                "add `template:` under `print:`, one of: {}",
+                templates.names().join(", ")
+            )));
+    };
+    if !templates.has(template) {
+        return Err(page
+            .error_at_key(
+                Stage::Print,
+                "  template",
+                format!("the theme has no print template `{template}`"),
+            )
+            .with_help(format!(
+                "{}use one of: {} (files in themes/{}/print/)",
+                crate::suggest::did_you_mean(
+                    template,
+                    templates.names().iter().map(String::as_str)
+                ),
+                templates.names().join(", "),
+                site.config.theme
+            )));
+    }
+    Ok(template)
+}
+
+/// The papers `formats` names, each once and in its order (A4 when it names none). A name
+/// that is no paper is an error in `diagnostics`, but the item still prints on the others.
+fn papers(
+    page: &Page,
+    formats: Option<&Vec<String>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Paper> {
+    let names = formats.cloned().unwrap_or_else(|| vec!["A4".into()]);
+    let mut papers = Vec::new();
+    for name in &names {
+        match Paper::parse(name) {
+            Some(paper) if !papers.contains(&paper) => papers.push(paper),
+            Some(_) => {}
+            None => diagnostics.push(
+                page.error_at_key(
+                    Stage::Print,
+                    "  formats",
+                    format!("`{name}` is not a paper size this tool prints"),
+                )
+                .with_help("use A3, A4 or A5"),
+            ),
+        }
+    }
+    papers
 }
 
 /// The language chart's rows: every language but the default one whose own strings (or a
@@ -309,18 +352,7 @@ pub fn data(
     let page = &site.pages[job.page];
     let empty = PrintFront::default();
     let front = page.front.print.as_ref().unwrap_or(&empty);
-    let (target, anchor) = &job.qr;
-    let address = site.permalink(*target);
-    // The code opens the heading; the printed address, for typing, stays short.
-    let url = match anchor {
-        Some(anchor) => format!("{address}#{}", crate::text::percent_encode_fragment(anchor)),
-        None => address.clone(),
-    };
-    let short_url = address
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let (url, short_url) = addresses(site, job);
     let mut item = texts(site, page, front);
     let original = &site.pages[job.original];
     let english = (job.original != job.page).then(|| {
@@ -333,8 +365,7 @@ pub fn data(
         t
     });
     item["fonts"] = json!(stacks.0);
-    let lang = page.lang;
-    let json = json!({
+    let mut json = json!({
         "item": item,
         "original": english,
         "paper": paper.name().to_ascii_lowercase(),
@@ -353,43 +384,70 @@ pub fn data(
             .as_deref()
             .and_then(crate::config::logo_extension)
             .map(super::world::logo_path),
-        "strings": {
-            "practice_name": string(site, lang, "print_practice_name"),
-            "practice_address": string(site, lang, "print_practice_address"),
-            "practice_phone": string(site, lang, "print_practice_phone"),
-            "scan": string(site, lang, "print_scan"),
-            "card_english": string(site, lang, "print_card_english"),
-            "draft": string(site, lang, "draft_badge"),
-            "scope": string(site, lang, "print_scope"),
-            "sources": string(site, lang, "print_sources"),
-            "chart_title": string(site, lang, "print_chart_title"),
-            "sample": string(site, lang, "print_sample"),
-            "owner": string(site, lang, "print_owner").replace(
-                "{owner}",
-                site.config.print.owner.as_deref().unwrap_or(&site.config.title),
-            ),
-        },
+        "strings": strings(site, page.lang),
     });
-    let mut json = json;
     if job.all_languages {
-        json["languages"] = chart_rows(site)
-            .into_iter()
-            .map(|(lang, text)| {
-                let language = site.config.language(lang);
-                json!({
-                    "lang": language.code,
-                    "typst_lang": typst_lang(&language.code),
-                    "typst_region": crate::locale::region(&language.code),
-                    "dir": language.dir.as_str(),
-                    "fonts": fonts.stack(&language.code),
-                    "name": language.name,
-                    "default_name": language.default_name,
-                    "text": text,
-                })
-            })
-            .collect();
+        json["languages"] = chart_languages(site, fonts);
     }
     Data { json, url }
+}
+
+/// The address the QR code holds, and the one printed beside it. The code opens the heading;
+/// the printed address, for typing, stays short.
+fn addresses(site: &Site, job: &Job) -> (String, String) {
+    let (target, anchor) = &job.qr;
+    let address = site.permalink(*target);
+    let url = match anchor {
+        Some(anchor) => format!("{address}#{}", crate::text::percent_encode_fragment(anchor)),
+        None => address.clone(),
+    };
+    let short_url = address
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    (url, short_url)
+}
+
+/// The interface strings templates print, in `lang`.
+fn strings(site: &Site, lang: LangId) -> Value {
+    json!({
+        "practice_name": string(site, lang, "print_practice_name"),
+        "practice_address": string(site, lang, "print_practice_address"),
+        "practice_phone": string(site, lang, "print_practice_phone"),
+        "scan": string(site, lang, "print_scan"),
+        "card_english": string(site, lang, "print_card_english"),
+        "draft": string(site, lang, "draft_badge"),
+        "scope": string(site, lang, "print_scope"),
+        "sources": string(site, lang, "print_sources"),
+        "chart_title": string(site, lang, "print_chart_title"),
+        "sample": string(site, lang, "print_sample"),
+        "owner": string(site, lang, "print_owner").replace(
+            "{owner}",
+            site.config.print.owner.as_deref().unwrap_or(&site.config.title),
+        ),
+    })
+}
+
+/// The language chart's rows, each with what Typst needs to set it in its own language and
+/// fonts.
+fn chart_languages(site: &Site, fonts: &Fonts) -> Value {
+    chart_rows(site)
+        .into_iter()
+        .map(|(lang, text)| {
+            let language = site.config.language(lang);
+            json!({
+                "lang": language.code,
+                "typst_lang": typst_lang(&language.code),
+                "typst_region": crate::locale::region(&language.code),
+                "dir": language.dir.as_str(),
+                "fonts": fonts.stack(&language.code),
+                "name": language.name,
+                "default_name": language.default_name,
+                "text": text,
+            })
+        })
+        .collect()
 }
 
 /// Every piece of text in `value` that will be printed (object keys and settings aside).

@@ -10,11 +10,13 @@ use typst::utils::LazyHash;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::site::{PageId, Site};
 
-use super::cache::Entry;
+use super::cache::{Entry, Hit};
 use super::fonts::Fonts;
+use super::inspect::Problem;
 use super::item::{self, Job, Paper};
 use super::problems::typst_diagnostics;
 use super::world::{self, ItemWorld, PrintTemplates};
@@ -144,33 +146,9 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
         .as_ref()
         .map(|dir| Entry::new(dir, &task.key));
     if let Some(hit) = entry.as_ref().and_then(|e| e.get(task.preview)) {
-        return Ok(Made {
-            warnings: hit
-                .problems
-                .into_iter()
-                .map(|problem| super::problems::layout(site, task, problem))
-                .collect(),
-            pdf: Blob::Cached(hit.pdf),
-            pdf_size: hit.pdf_size,
-            png: hit.png.map(|(path, w, h)| (Blob::Cached(path), w, h)),
-            cached: true,
-        });
+        return Ok(from_cache(site, task, hit));
     }
-    let page = &site.pages[task.job.page];
-    let main = world::file_id(&format!("/{}.typ", task.job.template)).ok_or_else(|| {
-        vec![Diagnostic::error(
-            Stage::Print,
-            format!("`{}` is not a template name", task.job.template),
-        )]
-    })?;
-    let world = ItemWorld {
-        templates: tools.templates,
-        book: tools.book,
-        fonts: &tools.fonts.store,
-        main,
-        data: Bytes::new(task.data.clone()),
-        qr: Bytes::new(task.qr.clone()),
-    };
+    let world = item_world(task, tools)?;
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
     let mut warnings = typst_diagnostics(site, task, &world, &warnings, false);
@@ -180,6 +158,64 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
             .iter()
             .map(|problem| super::problems::layout(site, task, problem.clone())),
     );
+    let options = pdf_options(site, task, tools)?;
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
+    let pdf = with_fields(site, task, &document, tools, pdf)?;
+    let png = if task.preview {
+        document.pages().first().and_then(preview)
+    } else {
+        None
+    };
+    let pdf_size = pdf.len() as u64;
+    let (pdf, png) = store(entry.as_ref(), pdf, png, &problems);
+    Ok(Made {
+        warnings,
+        pdf_size,
+        pdf,
+        png,
+        cached: false,
+    })
+}
+
+/// What the cache kept of an earlier build of the same input, its layout problems again
+/// reported as warnings, as when it was made.
+fn from_cache(site: &Site, task: &Task, hit: Hit) -> Made {
+    Made {
+        warnings: hit
+            .problems
+            .into_iter()
+            .map(|problem| super::problems::layout(site, task, problem))
+            .collect(),
+        pdf: Blob::Cached(hit.pdf),
+        pdf_size: hit.pdf_size,
+        png: hit.png.map(|(path, w, h)| (Blob::Cached(path), w, h)),
+        cached: true,
+    }
+}
+
+/// The world Typst compiles the task's template in, with its data and QR code.
+fn item_world<'a>(task: &Task, tools: &Tools<'a>) -> Result<ItemWorld<'a>, Vec<Diagnostic>> {
+    let main = world::file_id(&format!("/{}.typ", task.job.template)).ok_or_else(|| {
+        vec![Diagnostic::error(
+            Stage::Print,
+            format!("`{}` is not a template name", task.job.template),
+        )]
+    })?;
+    Ok(ItemWorld {
+        templates: tools.templates,
+        book: tools.book,
+        fonts: &tools.fonts.store,
+        main,
+        data: Bytes::new(task.data.clone()),
+        qr: Bytes::new(task.qr.clone()),
+    })
+}
+
+/// How Typst writes the task's PDF: the standards it meets, and a document id and date that
+/// come from the input alone.
+fn pdf_options(site: &Site, task: &Task, tools: &Tools) -> Result<PdfOptions, Vec<Diagnostic>> {
+    let page = &site.pages[task.job.page];
     let standards = PdfStandards::new(tools.standards).map_err(|err| {
         vec![Diagnostic::error(
             Stage::Print,
@@ -190,16 +226,7 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
             ),
         )]
     })?;
-    // The content's own date, never the clock: the same input gives the same bytes.
-    let date = page.front.updated.as_ref().or(page.front.date.as_ref());
-    let timestamp = date.and_then(|d| {
-        let s = d.as_str();
-        let year = s.get(0..4)?.parse().ok()?;
-        let month = s.get(5..7)?.parse().ok()?;
-        let day = s.get(8..10)?.parse().ok()?;
-        Datetime::from_ymd(year, month, day).map(Timestamp::new_utc)
-    });
-    let options = PdfOptions {
+    Ok(PdfOptions {
         ident: Smart::Custom(match task.practice {
             Some(p) => format!(
                 "{}-{}-{}",
@@ -210,27 +237,39 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
             None => format!("{}-{}", page.file, task.paper.name()),
         }),
         creator: Smart::Auto,
-        timestamp,
+        timestamp: timestamp(page),
         page_ranges: None,
         standards,
         tagged: true,
         pretty: false,
-    };
-    let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| typst_diagnostics(site, task, &world, &errors, true))?;
-    let pdf = with_fields(site, task, &document, tools, pdf)?;
-    let png = if task.preview {
-        document.pages().first().and_then(preview)
-    } else {
-        None
-    };
-    let pdf_size = pdf.len() as u64;
+    })
+}
+
+/// The date the PDF says it was made: the content's own (`updated`, else `date`), never the
+/// clock, so that the same input gives the same bytes.
+fn timestamp(page: &Page) -> Option<Timestamp> {
+    let date = page.front.updated.as_ref().or(page.front.date.as_ref());
+    date.and_then(|d| {
+        let s = d.as_str();
+        let year = s.get(0..4)?.parse().ok()?;
+        let month = s.get(5..7)?.parse().ok()?;
+        let day = s.get(8..10)?.parse().ok()?;
+        Datetime::from_ymd(year, month, day).map(Timestamp::new_utc)
+    })
+}
+
+/// The PDF and preview as the output gets them: files in the cache where they could be stored
+/// there, else the bytes themselves.
+fn store(
+    entry: Option<&Entry>,
+    pdf: Vec<u8>,
+    png: Option<(Vec<u8>, u32, u32)>,
+    problems: &[Problem],
+) -> (Blob, Option<(Blob, u32, u32)>) {
     // Once stored, an item is read back from the cache when the output is written: a
     // practices.yaml of a hundred practices makes thousands of PDFs, too many to hold.
-    let stored = entry
-        .as_ref()
-        .and_then(|e| e.put(&pdf, png.as_ref(), &problems));
-    let (pdf, png) = match stored {
+    let stored = entry.and_then(|e| e.put(&pdf, png.as_ref(), problems));
+    match stored {
         Some((pdf_path, png_path)) => (
             Blob::Cached(pdf_path),
             png.zip(png_path)
@@ -240,14 +279,7 @@ pub fn make(site: &Site, task: &Task, tools: &Tools) -> Result<Made, Vec<Diagnos
             Blob::Bytes(pdf),
             png.map(|(png, w, h)| (Blob::Bytes(png), w, h)),
         ),
-    };
-    Ok(Made {
-        warnings,
-        pdf_size,
-        pdf,
-        png,
-        cached: false,
-    })
+    }
 }
 
 /// The PDF with fillable fields where the template marked the practice's boxes, when the theme

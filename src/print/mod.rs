@@ -135,7 +135,19 @@ pub fn render(
         standards: &standards,
         settings,
     };
-    let results = each_with_layout_stacks(&tasks, |task| {
+    let results = lay_out(site, &tasks, &tools);
+    diagnostics.extend(record(site, settings, &tasks, results, &mut printed));
+    (printed, diagnostics)
+}
+
+/// Each task's PDF, or the errors that stopped it, in the tasks' order. A panic in Typst is one
+/// item's error, not the build's end.
+fn lay_out(
+    site: &Site,
+    tasks: &[layout::Task],
+    tools: &layout::Tools,
+) -> Vec<Result<layout::Made, Vec<Diagnostic>>> {
+    let results = each_with_layout_stacks(tasks, |task| {
         let what = format!(
             "laying out the {} {} of {}",
             task.paper.name(),
@@ -150,32 +162,45 @@ pub fn render(
                 if crate::fault::is_set("slow-print") {
                     std::thread::sleep(crate::slow::SLOW + std::time::Duration::from_secs(2));
                 }
-                layout::make(site, task, &tools)
+                layout::make(site, task, tools)
             })
         })
         .unwrap_or_else(|panic| Err(vec![problems::crashed(site, task, &panic)]))
     });
     // Typst memoises layouts across calls; a build does not revisit them.
     typst::comemo::evict(0);
+    results
+}
 
+/// Records the PDFs made for the writer and the download pages, zips them per language and
+/// per practice, and clears from the cache what this build no longer made. Gives the
+/// tasks' errors and warnings, and the ZIPs' problems.
+fn record(
+    site: &Site,
+    settings: &Settings,
+    tasks: &[layout::Task],
+    results: Vec<Result<layout::Made, Vec<Diagnostic>>>,
+    printed: &mut Printed,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let mut used = HashSet::new();
     for (task, result) in tasks.iter().zip(results) {
         match result {
             Ok(made) => {
                 used.insert(task.key.clone());
-                diagnostics.extend(add_files(site, task, made, &mut printed));
+                diagnostics.extend(add_files(site, task, made, printed));
             }
             Err(errors) => diagnostics.extend(errors),
         }
     }
     let mut zips = zips::Zips::new(settings.cache.as_deref());
-    diagnostics.extend(zips.per_language(site, &mut printed));
-    diagnostics.extend(zips.per_practice(site, &mut printed));
+    diagnostics.extend(zips.per_language(site, printed));
+    diagnostics.extend(zips.per_practice(site, printed));
     if let Some(cache) = &settings.cache {
         cache::prune(cache, &used);
         zips.prune();
     }
-    (printed, diagnostics)
+    diagnostics
 }
 
 /// Runs `work` on every task, in parallel, and gives the results in the tasks' order.
