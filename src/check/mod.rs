@@ -16,7 +16,7 @@ mod sources;
 mod urls;
 mod weight;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -150,10 +150,11 @@ pub fn run(settings: &Settings) -> Report {
             ));
         }
     };
+    let output = scratch.0.join("site");
     let outcome = build::build_kept(
         &Options {
             root: settings.root.clone(),
-            output: Some(scratch.0.join("site")),
+            output: Some(output.clone()),
             drafts: settings.drafts,
             keep_going: true,
             ..Options::default()
@@ -173,6 +174,22 @@ pub fn run(settings: &Settings) -> Report {
         return Report::new(findings, Vec::new(), Vec::new(), 0).denying(settings.deny_warnings);
     };
     let site = built.site();
+    let (mut findings, headings) = source_findings(site, outcome.diagnostics);
+    let origins = origins_of(&built, headings);
+    let (found, mut links) = output_findings(&output, site, &origins);
+    findings.extend(found);
+    if settings.external {
+        external::fetch(&mut links);
+        findings.extend(links.iter().filter_map(External::finding));
+    }
+    Report::new(findings, report::languages(site), links, site.pages.len())
+        .denying(settings.deny_warnings)
+}
+
+/// What the sources show at the lines editors wrote (the theme, site.yaml, each page) and
+/// what the build said, with the text of each page's headings, for the output check to
+/// place what it finds.
+fn source_findings(site: &Site, diagnostics: Vec<Diagnostic>) -> (Vec<Finding>, Vec<Vec<String>>) {
     let (per_page, headings): (Vec<Vec<Finding>>, Vec<Vec<String>>) = (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
@@ -185,7 +202,7 @@ pub fn run(settings: &Settings) -> Report {
     findings.extend(unknown_cited_sections(site));
     // The build went on past the pages that failed: their errors lead, and everything that did
     // load is checked too, so one round shows all there is to fix.
-    findings.extend(outcome.diagnostics.into_iter().map(|diagnostic| Finding {
+    findings.extend(diagnostics.into_iter().map(|diagnostic| Finding {
         kind: if diagnostic.is_error() {
             Kind::Build
         } else {
@@ -194,19 +211,24 @@ pub fn run(settings: &Settings) -> Report {
         diagnostic,
     }));
     findings.extend(per_page.into_iter().flatten());
-    let origins = origins_of(&built, headings);
+    (findings, headings)
+}
+
+/// What the site built into `output` shows a browser (links, anchors, weight), and its links
+/// to other sites, each with the source files of the pages that have it, not yet fetched.
+fn output_findings(
+    output: &Path,
+    site: &Site,
+    origins: &origins::Origins,
+) -> (Vec<Finding>, Vec<External>) {
     let base = urls::Base {
         url: &site.config.base_url,
         path: &site.config.base_path,
     };
-    let checked = output::check(&scratch.0.join("site"), &base, &origins);
-    findings.extend(checked.findings);
-    findings.extend(weight::check(
-        &scratch.0.join("site"),
-        site,
-        &checked.page_bytes,
-    ));
-    let mut links: Vec<External> = checked
+    let checked = output::check(output, &base, origins);
+    let mut findings = checked.findings;
+    findings.extend(weight::check(output, site, &checked.page_bytes));
+    let links = checked
         .external
         .into_iter()
         .map(|(url, pages)| External {
@@ -218,12 +240,7 @@ pub fn run(settings: &Settings) -> Report {
             answer: None,
         })
         .collect();
-    if settings.external {
-        external::fetch(&mut links);
-        findings.extend(links.iter().filter_map(External::finding));
-    }
-    Report::new(findings, report::languages(site), links, site.pages.len())
-        .denying(settings.deny_warnings)
+    (findings, links)
 }
 
 /// Where each built page came from (its Markdown, its template, the headings written in it)

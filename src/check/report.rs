@@ -157,6 +157,15 @@ impl Report {
         if let Some(why) = &self.unable {
             return format!("error: {why}\n");
         }
+        let mut out = self.findings_text();
+        let translation_notes = self.translations_text(&mut out);
+        out.push_str(&self.external_text());
+        out.push_str(&self.summary(translation_notes));
+        out
+    }
+
+    /// The findings under the title of their kind, kinds in the order `Kind` lists them.
+    fn findings_text(&self) -> String {
         let mut out = String::new();
         let mut by_kind: BTreeMap<Kind, Vec<&Finding>> = BTreeMap::new();
         for finding in &self.findings {
@@ -168,20 +177,17 @@ impl Report {
                 out.push_str(&format!("{}\n", finding.diagnostic));
             }
         }
+        out
+    }
+
+    /// Writes the translation work to `out` and gives how many notes it listed, which the
+    /// summary counts.
+    fn translations_text(&self, out: &mut String) -> usize {
         let mut translation_notes = 0;
         if !self.languages.is_empty() {
             out.push_str("== Translations (listed; they do not fail the check) ==\n\n");
         }
-        // Pages no language has (guidance for staff, say) are named once, not once per language.
-        let untranslated: Vec<&String> = match self.languages.split_first() {
-            Some((first, rest)) if !rest.is_empty() => first
-                .work
-                .missing_pages
-                .iter()
-                .filter(|p| rest.iter().all(|l| l.work.missing_pages.contains(p)))
-                .collect(),
-            _ => Vec::new(),
-        };
+        let untranslated = self.untranslated();
         if !untranslated.is_empty() {
             out.push_str(&format!(
                 "In no translation yet ({} pages):\n",
@@ -194,57 +200,41 @@ impl Report {
             translation_notes += untranslated.len();
         }
         for lang in &self.languages {
-            let missing: Vec<String> = lang
+            translation_notes += language_text(lang, &untranslated, out);
+        }
+        translation_notes
+    }
+
+    /// The pages missing in every language, with more than one language: these (guidance
+    /// for staff, say) are named once, not once per language.
+    fn untranslated(&self) -> Vec<&String> {
+        match self.languages.split_first() {
+            Some((first, rest)) if !rest.is_empty() => first
                 .work
                 .missing_pages
                 .iter()
-                .filter(|p| !untranslated.contains(p))
-                .cloned()
-                .collect();
-            let lists: [(&str, Vec<String>); 5] = [
-                ("out of date", stale_lines(&lang.stale)),
-                (
-                    "not marked (check it, then run `safe-surgeries translate mark-current` on it)",
-                    lang.unmarked.clone(),
-                ),
-                ("missing page", missing),
-                ("draft", lang.work.draft_pages.clone()),
-                ("missing string", lang.work.missing_strings.clone()),
-            ];
-            out.push_str(&format!(
-                "{} ({}): {} out of date, {} not marked, {} missing pages, {} drafts, {} missing strings\n",
-                lang.work.code,
-                lang.work.name,
-                lang.stale.len(),
-                lang.unmarked.len(),
-                lang.work.missing_pages.len(),
-                lang.work.draft_pages.len(),
-                lang.work.missing_strings.len()
-            ));
-            for line in &lang.work.advice {
-                out.push_str(&format!("  to do: {line}\n"));
-            }
-            for (label, items) in lists {
-                translation_notes += items.len();
-                for item in items {
-                    out.push_str(&format!("  {label}: {item}\n"));
-                }
-            }
+                .filter(|p| rest.iter().all(|l| l.work.missing_pages.contains(p)))
+                .collect(),
+            _ => Vec::new(),
         }
-        if !self.external.is_empty() {
-            let fetched = self.external.iter().any(|l| l.answer.is_some());
-            out.push_str(&format!(
-                "\n{} links to other sites{}\n",
-                self.external.len(),
-                if fetched {
-                    ", each fetched"
-                } else {
-                    " (not fetched; `check --external` asks each one)"
-                }
-            ));
+    }
+
+    /// How many links to other sites there are and whether they were fetched; empty when
+    /// there are none.
+    fn external_text(&self) -> String {
+        if self.external.is_empty() {
+            return String::new();
         }
-        out.push_str(&self.summary(translation_notes));
-        out
+        let fetched = self.external.iter().any(|l| l.answer.is_some());
+        format!(
+            "\n{} links to other sites{}\n",
+            self.external.len(),
+            if fetched {
+                ", each fetched"
+            } else {
+                " (not fetched; `check --external` asks each one)"
+            }
+        )
     }
 
     fn summary(&self, translation_notes: usize) -> String {
@@ -349,6 +339,49 @@ impl Report {
             serde_json::to_string_pretty(&value).unwrap_or_default()
         )
     }
+}
+
+/// Writes one language's counts, advice and lists to `out` and gives how many items it
+/// listed. Pages in `untranslated` were named already, for all languages at once.
+fn language_text(lang: &Language, untranslated: &[&String], out: &mut String) -> usize {
+    let missing: Vec<String> = lang
+        .work
+        .missing_pages
+        .iter()
+        .filter(|p| !untranslated.contains(p))
+        .cloned()
+        .collect();
+    let lists: [(&str, Vec<String>); 5] = [
+        ("out of date", stale_lines(&lang.stale)),
+        (
+            "not marked (check it, then run `safe-surgeries translate mark-current` on it)",
+            lang.unmarked.clone(),
+        ),
+        ("missing page", missing),
+        ("draft", lang.work.draft_pages.clone()),
+        ("missing string", lang.work.missing_strings.clone()),
+    ];
+    out.push_str(&format!(
+        "{} ({}): {} out of date, {} not marked, {} missing pages, {} drafts, {} missing strings\n",
+        lang.work.code,
+        lang.work.name,
+        lang.stale.len(),
+        lang.unmarked.len(),
+        lang.work.missing_pages.len(),
+        lang.work.draft_pages.len(),
+        lang.work.missing_strings.len()
+    ));
+    for line in &lang.work.advice {
+        out.push_str(&format!("  to do: {line}\n"));
+    }
+    let mut listed = 0;
+    for (label, items) in lists {
+        listed += items.len();
+        for item in items {
+            out.push_str(&format!("  {label}: {item}\n"));
+        }
+    }
+    listed
 }
 
 fn stale_lines(stale: &[(String, String, Option<String>)]) -> Vec<String> {

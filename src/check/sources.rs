@@ -9,126 +9,170 @@ use scraper::Html;
 
 use super::urls;
 use super::{Finding, Kind};
+use crate::content::Page;
 use crate::diagnostics::line_col;
 use crate::site::{PageId, Site};
 
 /// Findings in page `id`'s Markdown, and the text of its headings.
 pub fn page(site: &Site, id: PageId) -> (Vec<Finding>, Vec<String>) {
     let page = &site.pages[id];
-    let mut findings = Vec::new();
-    let at = |offset: usize| line_col(&page.source, page.body_offset + offset);
-    let locate = |finding: Finding, offset: usize| {
-        let (line, col) = at(offset);
-        finding.at(&page.file, &page.source, line, col)
+    let mut walk = Walk {
+        page,
+        findings: description(page).into_iter().collect(),
+        headings: Vec::new(),
+        // The template gives the page's title as its h1.
+        previous_level: 1,
+        heading: None,
+        image: None,
     };
-    // A warning: the page works without one, but listings and search results show nothing.
-    if page
+    for (event, range) in
+        Parser::new_ext(page.body(), crate::markdown::options()).into_offset_iter()
+    {
+        walk.event(event, range.start);
+    }
+    (walk.findings, walk.headings)
+}
+
+/// A warning when the page has no description, at the line where one is written empty or
+/// where one would go: the page works without one, but listings and search results show
+/// nothing.
+fn description(page: &Page) -> Option<Finding> {
+    if !page
         .front
         .description
         .as_deref()
         .is_none_or(|d| d.trim().is_empty())
     {
-        let written = page.source.lines().take(page.body_line).any(|l| {
-            l.strip_prefix("description")
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        });
-        let finding = if written {
-            Finding::warning(
-                Kind::NoDescription,
-                format!("the description of {} is empty", page.file),
-                "write one sentence after `description:` saying what the page is for; \
-                 listings and search results show it",
-            )
-            .at(&page.file, &page.source, page.key_line("description"), 1)
-        } else {
-            // At the front matter's closing line, where the key goes.
-            let closing = page.body_line.saturating_sub(1).max(1);
-            Finding::warning(
-                Kind::NoDescription,
-                format!("{} has no description", page.file),
-                "add a line `description: …` before the closing `---`: one sentence saying \
-                 what the page is for, shown in search results and listings",
-            )
-            .at(&page.file, &page.source, closing, 1)
-        };
-        findings.push(finding);
+        return None;
     }
+    let written = page.source.lines().take(page.body_line).any(|l| {
+        l.strip_prefix("description")
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    });
+    let finding = if written {
+        Finding::warning(
+            Kind::NoDescription,
+            format!("the description of {} is empty", page.file),
+            "write one sentence after `description:` saying what the page is for; \
+             listings and search results show it",
+        )
+        .at(&page.file, &page.source, page.key_line("description"), 1)
+    } else {
+        // At the front matter's closing line, where the key goes.
+        let closing = page.body_line.saturating_sub(1).max(1);
+        Finding::warning(
+            Kind::NoDescription,
+            format!("{} has no description", page.file),
+            "add a line `description: …` before the closing `---`: one sentence saying \
+             what the page is for, shown in search results and listings",
+        )
+        .at(&page.file, &page.source, closing, 1)
+    };
+    Some(finding)
+}
 
-    let mut headings = Vec::new();
-    // The template gives the page's title as its h1.
-    let mut previous_level = 1;
-    let mut heading: Option<(u8, usize, String)> = None;
-    let mut image: Option<(usize, String, String)> = None;
-    for (event, range) in
-        Parser::new_ext(page.body(), crate::markdown::options()).into_offset_iter()
-    {
+/// One pass over a page's Markdown events: what it has found so far, and the heading or
+/// image it is inside, whose text arrives in the events between its start and end.
+struct Walk<'a> {
+    page: &'a Page,
+    findings: Vec<Finding>,
+    headings: Vec<String>,
+    previous_level: u8,
+    /// Level, offset and text so far of the heading being read.
+    heading: Option<(u8, usize, String)>,
+    /// Offset, URL and alt text so far of the image being read.
+    image: Option<(usize, String, String)>,
+}
+
+impl Walk<'_> {
+    /// Takes in one event that starts at `offset` in the page's body.
+    fn event(&mut self, event: Event, offset: usize) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u8, range.start, String::new()));
+                self.heading = Some((level as u8, offset, String::new()));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, text)) = heading.take() {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if level > previous_level + 1 {
-                        findings.push(locate(
-                            Finding::new(
-                                Kind::HeadingLevel,
-                                format!(
-                                    "the heading \"{text}\" is level {level} after level {previous_level}, skipping a level"
-                                ),
-                                format!(
-                                    "write it as {} (one level below the heading before it; the page title is level 1): screen reader users move through a page by heading level",
-                                    "#".repeat(usize::from(previous_level) + 1)
-                                ),
-                            ),
-                            start,
-                        ));
-                    }
-                    previous_level = level;
-                    headings.push(text);
-                }
-            }
+            Event::End(TagEnd::Heading(_)) => self.heading_ended(),
             Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((range.start, dest_url.to_string(), String::new()));
+                self.image = Some((offset, dest_url.to_string(), String::new()));
             }
-            Event::End(TagEnd::Image) => {
-                if let Some((start, url, alt)) = image.take() {
-                    if alt.trim().is_empty() {
-                        findings.push(locate(
-                            Finding::new(
-                                Kind::MissingAlt,
-                                format!("the image `{url}` has no alt text"),
-                                "write what the image shows between the brackets: ![what it shows](…)",
-                            ),
-                            start,
-                        ));
-                    }
-                    if urls::is_off_site(&url) {
-                        findings.push(locate(off_site("the image", &url), start));
-                    }
-                }
-            }
+            Event::End(TagEnd::Image) => self.image_ended(),
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, alt)) = image.as_mut() {
+                if let Some((_, _, alt)) = self.image.as_mut() {
                     alt.push_str(&text);
                 }
-                if let Some((_, _, words)) = heading.as_mut() {
+                if let Some((_, _, words)) = self.heading.as_mut() {
                     words.push_str(&text);
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let fragment = Html::parse_fragment(&html);
-                for fetch in urls::fetches(&fragment) {
-                    if urls::is_off_site(&fetch.url) {
-                        let what = format!("`<{}>`", fetch.element);
-                        findings.push(locate(off_site(&what, &fetch.url), range.start));
-                    }
-                }
-            }
+            Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
             _ => {}
         }
     }
-    (findings, headings)
+
+    /// Keeps the heading just read, and finds it if it skips a level.
+    fn heading_ended(&mut self) {
+        let Some((level, start, text)) = self.heading.take() else {
+            return;
+        };
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let previous_level = self.previous_level;
+        if level > previous_level + 1 {
+            self.found(
+                Finding::new(
+                    Kind::HeadingLevel,
+                    format!(
+                        "the heading \"{text}\" is level {level} after level {previous_level}, skipping a level"
+                    ),
+                    format!(
+                        "write it as {} (one level below the heading before it; the page title is level 1): screen reader users move through a page by heading level",
+                        "#".repeat(usize::from(previous_level) + 1)
+                    ),
+                ),
+                start,
+            );
+        }
+        self.previous_level = level;
+        self.headings.push(text);
+    }
+
+    /// Finds the image just read if it has no alt text or comes from another server.
+    fn image_ended(&mut self) {
+        let Some((start, url, alt)) = self.image.take() else {
+            return;
+        };
+        if alt.trim().is_empty() {
+            self.found(
+                Finding::new(
+                    Kind::MissingAlt,
+                    format!("the image `{url}` has no alt text"),
+                    "write what the image shows between the brackets: ![what it shows](…)",
+                ),
+                start,
+            );
+        }
+        if urls::is_off_site(&url) {
+            self.found(off_site("the image", &url), start);
+        }
+    }
+
+    /// Finds what HTML written in the Markdown would fetch from other servers.
+    fn html(&mut self, html: &str, offset: usize) {
+        let fragment = Html::parse_fragment(html);
+        for fetch in urls::fetches(&fragment) {
+            if urls::is_off_site(&fetch.url) {
+                let what = format!("`<{}>`", fetch.element);
+                self.found(off_site(&what, &fetch.url), offset);
+            }
+        }
+    }
+
+    /// Keeps `finding`, placed at `offset` in the body as a line and column of the file.
+    fn found(&mut self, finding: Finding, offset: usize) {
+        let page = self.page;
+        let (line, col) = line_col(&page.source, page.body_offset + offset);
+        self.findings
+            .push(finding.at(&page.file, &page.source, line, col));
+    }
 }
 
 fn off_site(what: &str, url: &str) -> Finding {

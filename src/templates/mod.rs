@@ -4,6 +4,7 @@
 pub mod context;
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
@@ -61,9 +62,17 @@ pub fn load(
             .with_help("check `theme:` in site.yaml names a folder under themes/"),
         ]);
     }
+    let files = read_files(&dir, &dir_rel)?;
+    let tera = compile(&files, engine)?;
+    Ok(Templates { tera, files })
+}
+
+/// The text of every file under the templates folder `dir` (`dir_rel` from the site folder),
+/// by template name, or why some could not be read: all of them, before any is parsed.
+fn read_files(dir: &Path, dir_rel: &str) -> Result<TemplateFiles, Vec<Diagnostic>> {
     let mut files = TemplateFiles::default();
     let mut errors = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir)
+    for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .flatten()
@@ -71,7 +80,7 @@ pub fn load(
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&dir) else {
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
@@ -91,8 +100,14 @@ pub fn load(
     if !errors.is_empty() {
         return Err(errors);
     }
-    // Tera stops at the first broken template; editors want them all. Set each broken one
-    // aside and try again, ignoring the knock-on errors of templates that use it.
+    Ok(files)
+}
+
+/// `files` parsed into a fresh engine from `engine`, or the errors of every broken template.
+/// Tera stops at the first broken template; editors want them all, so each broken one is
+/// set aside and the rest tried again, ignoring the knock-on errors of templates using it.
+fn compile(files: &TemplateFiles, engine: impl Fn() -> Tera) -> Result<Tera, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
     let mut broken: Vec<String> = Vec::new();
     let tera = loop {
         let mut tera = engine();
@@ -101,21 +116,11 @@ pub fn load(
         else {
             break tera;
         };
-        let culprit = match err.kind() {
-            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-                Some(r.filename().to_owned())
-            }
-            ErrorKind::MissingParent { current, .. } => Some(current.clone()),
-            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-                Some(tpl.clone())
-            }
-            _ => None,
-        };
         let knock_on = broken.iter().any(|b| err.to_string().contains(b.as_str()));
         if !knock_on {
-            errors.push(diagnostic(&err, &files));
+            errors.push(diagnostic(&err, files));
         }
-        match culprit {
+        match culprit(&err) {
             Some(name) if !name.is_empty() && !broken.contains(&name) => broken.push(name),
             _ => return Err(errors),
         }
@@ -123,7 +128,19 @@ pub fn load(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Templates { tera, files })
+    Ok(tera)
+}
+
+/// The template a Tera error is in, to set aside; none when Tera does not say.
+fn culprit(err: &tera::Error) -> Option<String> {
+    match err.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r.filename().to_owned()),
+        ErrorKind::MissingParent { current, .. } => Some(current.clone()),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            Some(tpl.clone())
+        }
+        _ => None,
+    }
 }
 
 /// A Tera error as a diagnostic pointing into the template file.

@@ -162,53 +162,65 @@ fn list(shared: &Shared, ids: &[PageId]) -> Value {
     )
 }
 
+/// The `site` every template sees: site.yaml's title, addresses and `extra`.
+fn site_value(site: &Site) -> Value {
+    let config = &site.config;
+    value(&SiteFields {
+        title: &config.title,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        default_language: &config.language(config.default_language).code,
+        practices_url: (!site.practices.is_empty()).then(|| config.url(crate::paths::PRACTICES)),
+        exit_url: &config.exit_page.url,
+        extra: &config.extra,
+    })
+}
+
+/// The `languages` every template sees: each configured language with its home page's URL.
+fn language_values(site: &Site) -> Value {
+    Value::from(
+        site.config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(id, l)| {
+                value(&LanguageFields {
+                    code: &l.code,
+                    name: &l.name,
+                    default_name: l.default_name.as_deref(),
+                    dir: l.dir.as_str(),
+                    url: site.home_url(id),
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Each page's summary, by page id: built once, then shared by every listing that has it.
+fn summary_values(site: &Site) -> Vec<Value> {
+    let config = &site.config;
+    site.pages
+        .iter()
+        .enumerate()
+        .map(|(id, page)| {
+            value(&Summary {
+                title: &page.front.title,
+                lang: &config.language(page.lang).code,
+                url: site.url(id),
+                description: page.front.description.as_deref(),
+                date: page.front.date.as_ref().map(|d| d.as_str()),
+                weight: page.front.weight,
+                translation: page.front.translation,
+                staff: site.is_staff(id),
+                patient: site.is_for_patients(id),
+            })
+        })
+        .collect()
+}
+
 impl Shared {
     pub fn new(site: &Site, printed: &Printed) -> Shared {
         let config = &site.config;
-        let site_value = value(&SiteFields {
-            title: &config.title,
-            base_url: &config.base_url,
-            base_path: &config.base_path,
-            default_language: &config.language(config.default_language).code,
-            practices_url: (!site.practices.is_empty())
-                .then(|| config.url(crate::paths::PRACTICES)),
-            exit_url: &config.exit_page.url,
-            extra: &config.extra,
-        });
-        let languages = Value::from(
-            config
-                .languages
-                .iter()
-                .enumerate()
-                .map(|(id, l)| {
-                    value(&LanguageFields {
-                        code: &l.code,
-                        name: &l.name,
-                        default_name: l.default_name.as_deref(),
-                        dir: l.dir.as_str(),
-                        url: site.home_url(id),
-                    })
-                })
-                .collect::<Vec<_>>(),
-        );
-        let summaries = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(id, page)| {
-                value(&Summary {
-                    title: &page.front.title,
-                    lang: &config.language(page.lang).code,
-                    url: site.url(id),
-                    description: page.front.description.as_deref(),
-                    date: page.front.date.as_ref().map(|d| d.as_str()),
-                    weight: page.front.weight,
-                    translation: page.front.translation,
-                    staff: site.is_staff(id),
-                    patient: site.is_for_patients(id),
-                })
-            })
-            .collect();
         let (print, printables) = print::print_values(site, printed);
         let print_zips = print::zip_values(site, printed);
         let print_hub = print::hub_value(site, &printables, &print_zips);
@@ -218,15 +230,15 @@ impl Shared {
             print_zips,
             print_hub,
             offline_zips: vec![Value::none(); config.languages.len()],
-            site: site_value,
-            languages,
+            site: site_value(site),
+            languages: language_values(site),
             nav: Vec::new(),
             feed_urls: config
                 .languages
                 .iter()
                 .map(|l| config.url(&crate::paths::feed(l)))
                 .collect(),
-            summaries,
+            summaries: summary_values(site),
             base_prints: Vec::new(),
             summary_prints: Vec::new(),
             pages_prints: Vec::new(),
@@ -238,7 +250,15 @@ impl Shared {
                 None => Value::from(Vec::<Value>::new()),
             })
             .collect();
-        shared.summary_prints = shared
+        shared.digest_lists(site);
+        shared.digest_bases(site);
+        shared
+    }
+
+    /// Digests of each page's summary, and of each place's `pages` and of those with its
+    /// `subsections`, so that a page's fingerprint changes when a listing it shows does.
+    fn digest_lists(&mut self, site: &Site) {
+        self.summary_prints = self
             .summaries
             .iter()
             .map(|summary| {
@@ -247,14 +267,15 @@ impl Shared {
                 hasher.finalize()
             })
             .collect();
+        let summary_prints = &self.summary_prints;
         let pages_print = |hasher: &mut blake3::Hasher, ids: &[PageId]| {
             // The length too, so that moving a page from one list to the next is a change.
             hasher.update(&(ids.len() as u64).to_le_bytes());
             for &p in ids {
-                hasher.update(shared.summary_prints[p].as_bytes());
+                hasher.update(summary_prints[p].as_bytes());
             }
         };
-        shared.pages_prints = site
+        self.pages_prints = site
             .places
             .iter()
             .map(|place| {
@@ -263,13 +284,13 @@ impl Shared {
                 hasher.finalize()
             })
             .collect();
-        shared.list_prints = site
+        self.list_prints = site
             .places
             .iter()
             .enumerate()
             .map(|(id, place)| {
                 let mut hasher = blake3::Hasher::new();
-                hasher.update(shared.pages_prints[id].as_bytes());
+                hasher.update(self.pages_prints[id].as_bytes());
                 pages_print(&mut hasher, &place.subsections);
                 for &section in &place.subsections {
                     pages_print(&mut hasher, &site.places[section].pages);
@@ -277,8 +298,6 @@ impl Shared {
                 hasher.finalize()
             })
             .collect();
-        shared.digest_bases(site);
-        shared
     }
 
     fn digest_bases(&mut self, site: &Site) {
