@@ -66,7 +66,7 @@ pub fn clean(html: &str) -> String {
 /// (re-quoting and closing tags do not count).
 pub fn removed_from(fragment: &str) -> Vec<String> {
     let before = census(fragment);
-    let after = census(&clean(fragment));
+    let after: HashSet<Item> = census(&clean(fragment)).into_iter().collect();
     let mut removed = Vec::new();
     for item in before {
         if after.contains(&item) {
@@ -90,16 +90,25 @@ pub fn removed_from(fragment: &str) -> Vec<String> {
     removed
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Item {
     Element(String),
     Attribute(String, String, String),
 }
 
-/// The elements and attributes of `html` as a fragment parser reads it.
-fn census(html: &str) -> HashSet<Item> {
+/// The elements and attributes of `html` as a fragment parser reads it, each once, in the
+/// order they come: the editor is told what was removed in the order of the page, the same
+/// on every build.
+fn census(html: &str) -> Vec<Item> {
     let parsed = Html::parse_fragment(html);
-    let mut items = HashSet::new();
+    let mut seen = HashSet::new();
+    let mut items = Vec::new();
+    let mut add = |item: Item| {
+        if !seen.contains(&item) {
+            seen.insert(item.clone());
+            items.push(item);
+        }
+    };
     for node in parsed.tree.nodes() {
         let Node::Element(element) = node.value() else {
             continue;
@@ -110,13 +119,13 @@ fn census(html: &str) -> HashSet<Item> {
             continue;
         }
         for (attribute, value) in element.attrs() {
-            items.insert(Item::Attribute(
+            add(Item::Attribute(
                 name.clone(),
                 attribute.to_owned(),
                 value.to_owned(),
             ));
         }
-        items.insert(Item::Element(name));
+        add(Item::Element(name));
     }
     items
 }
@@ -160,6 +169,17 @@ pub fn is_allowed_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_was_removed_is_told_in_the_order_of_the_page() {
+        let html = "<script></script><iframe></iframe><object></object><embed>\
+                    <form></form><button></button><select></select><textarea></textarea>";
+        let tags = [
+            "script", "iframe", "object", "embed", "form", "button", "select", "textarea",
+        ];
+        let expected: Vec<String> = tags.iter().map(|t| format!("<{t}>")).collect();
+        assert_eq!(removed_from(html), expected);
+    }
 
     #[test]
     fn removes_scripts_with_their_content_and_says_so() {
