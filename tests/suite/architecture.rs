@@ -129,3 +129,98 @@ fn braces_and_comments_are_read_as_rust_reads_them() {
     let text = "use crate::{a, b::c};\n// crate::commented\nlet x = crate::d::e(); // crate::f\n";
     assert_eq!(crate_paths(text), ["a", "b", "d"]);
 }
+
+/// The longest a function in `src/` may be, in lines from `fn` to its closing brace, without
+/// a `// Long:` comment above it saying why it reads best whole.
+const LONGEST_FUNCTION: usize = 80;
+
+/// Functions in `text` longer than `LONGEST_FUNCTION` lines with no reason given: name,
+/// line and length. Reads rustfmt's layout: a function ends at the first `}` at its indent.
+fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let indent = &line[..line.len() - code.len()];
+        let mut rest = code;
+        for qualifier in [
+            "pub(crate) ",
+            "pub(super) ",
+            "pub ",
+            "const ",
+            "async ",
+            "unsafe ",
+        ] {
+            rest = rest.strip_prefix(qualifier).unwrap_or(rest);
+        }
+        let Some(signature) = rest.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = signature
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let closing = format!("{indent}}}");
+        let Some(end) = (at..lines.len())
+            .find(|&i| lines[i] == closing || (i == at && line.trim_end().ends_with('}')))
+        else {
+            continue;
+        };
+        let length = end - at + 1;
+        let above = lines[..at].iter().rev().take_while(|l| {
+            let l = l.trim_start();
+            l.starts_with("//") || l.starts_with("#[")
+        });
+        let reasoned = above
+            .into_iter()
+            .any(|l| l.trim_start().starts_with("// Long:"));
+        if length > LONGEST_FUNCTION && !reasoned && !line.trim_end().ends_with(';') {
+            found.push((name, at + 1, length));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_function_in_src_is_long_without_a_reason() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    let mut functions = 0;
+    for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+        let entry = entry.expect("src/ can be walked");
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("a source file can be read");
+        functions += text.matches("fn ").count();
+        let rel = entry.path().strip_prefix(&src).unwrap_or(entry.path());
+        for (name, line, length) in long_functions(&text) {
+            long.push(format!(
+                "src/{}:{line}: {name} is {length} lines",
+                rel.display()
+            ));
+        }
+    }
+    assert!(
+        functions > 500,
+        "the scan reads src/ ({functions} functions)"
+    );
+    assert!(
+        long.is_empty(),
+        "functions over {LONGEST_FUNCTION} lines: split each along its steps, or say above it \
+         in a `// Long:` comment why it reads best whole:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn a_function_is_measured_from_fn_to_its_closing_brace() {
+    let body = |n: usize| "    let x = 1;\n".repeat(n);
+    let text = format!(
+        "fn short() {{\n{}}}\n\n    pub(crate) fn long(a: u8) {{\n{}    }}\n\n// Long: one table.\nfn table() {{\n{}}}\nfn one_line() {{}}\n",
+        body(78),
+        body(79),
+        body(100)
+    );
+    assert_eq!(long_functions(&text), [("long".to_owned(), 82, 81)]);
+}
