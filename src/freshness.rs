@@ -88,6 +88,7 @@ pub(crate) fn states(
 ) -> Vec<Option<State>> {
     let mut hashes: HashMap<PageId, String> = HashMap::new();
     (0..pages.len())
+        .map(PageId)
         .map(|page| {
             let source = source_of(page)?;
             let translation = &pages[page];

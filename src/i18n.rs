@@ -107,7 +107,7 @@ impl Strings {
 
     /// The string files read for `lang`, and the file to create when there is none.
     pub fn files(&self, lang: LangId, code: &str) -> StringFiles {
-        match self.files.get(lang).filter(|f| !f.is_empty()) {
+        match self.files.get(lang.index()).filter(|f| !f.is_empty()) {
             Some(files) => StringFiles::Read(files.clone()),
             None => StringFiles::Missing {
                 create: crate::paths::theme_strings(&self.theme, code),
@@ -132,15 +132,15 @@ impl Strings {
 
     /// The language whose table gives `lang` its text for `key`, and the text.
     fn source(&self, lang: LangId, key: &str) -> Option<(LangId, &str)> {
-        let chain = self.chains.get(lang).map_or(&[][..], Vec::as_slice);
+        let chain = self.chains.get(lang.index()).map_or(&[][..], Vec::as_slice);
         std::iter::once(&lang)
             .chain(chain)
-            .find_map(|&l| Some((l, self.tables.get(l)?.get(key)?.as_str())))
+            .find_map(|&l| Some((l, self.tables.get(l.index())?.get(key)?.as_str())))
     }
 
     /// The last language of `lang`'s chain: the default one (none for the default itself).
     fn default_of(&self, lang: LangId) -> Option<&LangId> {
-        self.chains.get(lang)?.last()
+        self.chains.get(lang.index())?.last()
     }
 
     /// Per language, the keys that no language before the default one in its chain has, of
@@ -148,7 +148,7 @@ impl Strings {
     /// the default language.
     pub fn missing(&self) -> BTreeMap<LangId, BTreeSet<String>> {
         let mut out: BTreeMap<LangId, BTreeSet<String>> = BTreeMap::new();
-        for lang in 0..self.tables.len() {
+        for lang in (0..self.tables.len()).map(LangId) {
             let Some(&default) = self.default_of(lang) else {
                 continue;
             };
@@ -174,7 +174,7 @@ impl Strings {
     /// want to word them for their own readers.
     pub fn inherited(&self) -> BTreeMap<LangId, Vec<(String, LangId)>> {
         let mut out: BTreeMap<LangId, Vec<(String, LangId)>> = BTreeMap::new();
-        for lang in 0..self.tables.len() {
+        for lang in (0..self.tables.len()).map(LangId) {
             let Some(&default) = self.default_of(lang) else {
                 continue;
             };

@@ -15,6 +15,7 @@ pub mod edit;
 pub mod fault;
 pub mod freshness;
 pub mod i18n;
+pub mod ids;
 pub mod incremental;
 pub mod limits;
 pub mod links;

@@ -102,7 +102,7 @@ mod tests {
         );
         assert_eq!(
             parse("@/guidance/registration.ar.md").map(|l| l.lang),
-            Some(Some(1))
+            Some(Some(LangId(1)))
         );
         assert_eq!(
             parse("@/guidance/_index.md").map(|l| l.key),

@@ -198,9 +198,7 @@ fn from_default_language(
 fn target_language(lang: &str, config: &Config) -> Result<LangId, Diagnostic> {
     let default = config.language(config.default_language);
     let others: Vec<&str> = config
-        .languages
-        .iter()
-        .enumerate()
+        .each_language()
         .filter(|(id, _)| *id != config.default_language)
         .map(|(_, l)| l.code.as_str())
         .collect();

@@ -238,7 +238,7 @@ fn languages_of(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<LangId> {
     let Some(codes) = codes else {
-        return (0..config.languages.len()).collect();
+        return config.language_ids().collect();
     };
     let mut ids = Vec::new();
     for code in &codes {
@@ -281,13 +281,13 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(practices[0].slug, "riverside-medical-practice");
-        assert_eq!(practices[0].languages, vec![0, 1]);
+        assert_eq!(practices[0].languages, vec![LangId(0), LangId(1)]);
         assert_eq!(
             practices[0].lines(),
             ["1 High Street", "Leeds LS1 1AA", "0113 496 0000"]
         );
         assert_eq!(practices[1].address, ["2 Hill Road, York"]);
-        assert_eq!(practices[1].languages, vec![1]);
+        assert_eq!(practices[1].languages, vec![LangId(1)]);
     }
 
     #[test]

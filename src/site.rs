@@ -71,7 +71,7 @@ impl Site {
         for (id, page) in pages.iter().enumerate() {
             groups
                 .entry(page.key.clone())
-                .or_insert_with(|| vec![None; languages])[page.lang] = Some(id);
+                .or_insert_with(|| vec![None; languages])[page.lang] = Some(PageId(id));
         }
         for (dir, file) in &content.folders_without_index {
             diagnostics.push(
@@ -155,10 +155,26 @@ impl Site {
             .find_map(failed_in)
     }
 
+    /// Every page's id, in the order pages were loaded.
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId)
+    }
+
     pub fn versions(&self, id: PageId) -> &[Option<PageId>] {
         self.groups
             .get(&self.pages[id].key)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Page `id`'s version in each language, with the language, in site.yaml's order.
+    pub fn versions_by_language(
+        &self,
+        id: PageId,
+    ) -> impl Iterator<Item = (LangId, Option<PageId>)> + '_ {
+        self.versions(id)
+            .iter()
+            .enumerate()
+            .map(|(lang, version)| (LangId(lang), *version))
     }
 
     /// The default language's version of a translation; `None` for a page in the default
@@ -168,12 +184,12 @@ impl Site {
         if self.pages[page].lang == default {
             return None;
         }
-        self.versions(page).get(default).copied().flatten()
+        self.versions(page).get(default.index()).copied().flatten()
     }
 
     /// Whether translation `page` matches its source, or `None` when it is not a translation.
     pub fn translation_state(&self, page: PageId) -> Option<Freshness> {
-        let state = self.freshness.get(page)?.clone()?;
+        let state = self.freshness.get(page.index())?.clone()?;
         Some(Freshness {
             page,
             source: self.source_of(page)?,
@@ -185,7 +201,7 @@ impl Site {
     /// exists), in page order, with its state. Drafts are included: a draft can be out of date
     /// too.
     pub fn translations(&self) -> Vec<Freshness> {
-        (0..self.pages.len())
+        self.page_ids()
             .filter_map(|id| self.translation_state(id))
             .collect()
     }
@@ -234,7 +250,7 @@ impl Site {
 
     fn assign_paths(&mut self, diagnostics: &mut Vec<Diagnostic>) {
         let default = self.config.default_language;
-        for id in 0..self.pages.len() {
+        for id in self.page_ids() {
             let page = &self.pages[id];
             let prefix = &self.config.language(page.lang).prefix;
             let dir = if page.dir.is_empty() {
@@ -330,7 +346,7 @@ impl Site {
 
     fn build_tree(&mut self) {
         let default = self.config.default_language;
-        for id in 0..self.pages.len() {
+        for id in self.page_ids() {
             let lang = self.pages[id].lang;
             // Each ancestor in the page's language where it has one: an Arabic page in an
             // untranslated section still has the Arabic home page above it.
@@ -379,7 +395,7 @@ impl Site {
                     &b.key,
                 ))
         };
-        for id in 0..self.pages.len() {
+        for id in self.page_ids() {
             let mut children = std::mem::take(&mut self.places[id].pages);
             children.sort_by(|a, b| order(&self.pages, a, b));
             for (i, &child) in children.iter().enumerate() {

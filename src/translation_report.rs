@@ -37,9 +37,7 @@ impl TranslationReport {
         let mut keys: Vec<&String> = site.groups.keys().collect();
         keys.sort();
         let languages = config
-            .languages
-            .iter()
-            .enumerate()
+            .each_language()
             .filter(|(lang, _)| *lang != default)
             .map(|(lang, language)| {
                 let mut report = LanguageReport {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::assets::{self, Stylesheet};
-use crate::config::Config;
+use crate::config::{Config, LangId};
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
@@ -20,7 +20,7 @@ use crate::output::{self, State, Target};
 use crate::print::{self, Printed};
 use crate::render;
 use crate::search;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use crate::templates::{self, Templates, context::Shared};
 use crate::translation_report::TranslationReport;
 
@@ -392,7 +392,7 @@ fn write(
     let (offline_copies, offline_errors) =
         render::offline::copies(site, templates, shared, rendered, sheets, statics);
     diagnostics.extend(offline_errors);
-    let zips: Vec<(usize, String, u64)> = offline_copies
+    let zips: Vec<(LangId, String, u64)> = offline_copies
         .iter()
         .map(|c| (c.lang, site.config.url(&c.path), c.bytes.len() as u64))
         .collect();
@@ -405,9 +405,9 @@ fn write(
     } else {
         Vec::new()
     };
-    let unchanged = |id: usize, path: &str| {
+    let unchanged = |id: PageId, path: &str| {
         run.last
-            .is_some_and(|last| last.renders_alike(global, path, pages.get(id)))
+            .is_some_and(|last| last.renders_alike(global, path, pages.get(id.index())))
     };
     // The sitemap, feeds and copies need nothing from the pages: they run alongside them and
     // fill the moments when page threads wait on the disk.

@@ -192,6 +192,7 @@ pub fn run(settings: &Settings) -> Report {
 fn source_findings(site: &Site, diagnostics: Vec<Diagnostic>) -> (Vec<Finding>, Vec<Vec<String>>) {
     let (per_page, headings): (Vec<Vec<Finding>>, Vec<Vec<String>>) = (0..site.pages.len())
         .into_par_iter()
+        .map(PageId)
         .map(|id| {
             let (mut found, headings) = sources::page(site, id);
             found.extend(citations::page(site, id, must_cite(site, id)));
@@ -252,7 +253,7 @@ fn origins_of(built: &LastBuild, headings: Vec<Vec<String>>) -> origins::Origins
         origins.template_files.push(file.to_owned());
         origins.texts.insert(file.to_owned(), text.to_owned());
     }
-    for (id, headings) in headings.into_iter().enumerate() {
+    for (id, headings) in site.page_ids().zip(headings) {
         let path = render::page_path(site, id);
         let page = &site.pages[id];
         origins.pages.insert(path.clone(), page.file.clone());
@@ -264,7 +265,7 @@ fn origins_of(built: &LastBuild, headings: Vec<Vec<String>>) -> origins::Origins
         }
         origins.markdown_headings.insert(path, headings);
     }
-    for lang in 0..site.config.languages.len() {
+    for lang in site.config.language_ids() {
         if let Some(home) = site.home(lang) {
             origins.entry_points.insert(render::page_path(site, home));
         }

@@ -15,8 +15,12 @@ pub use print::{PdfStandard, PrintSettings, logo_extension, parse_length_mm};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-/// Index of a language in [`Config::languages`]; cheap to copy and compare.
-pub type LangId = usize;
+/// Index of a language in [`Config::languages`], and in every list kept language by language
+/// beside them; cheap to copy and compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LangId(pub usize);
+
+crate::ids::index_by!(LangId);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -300,11 +304,25 @@ impl Config {
         &self.languages[id]
     }
 
+    /// Every language's id, in site.yaml's order.
+    pub fn language_ids(&self) -> impl Iterator<Item = LangId> + use<> {
+        (0..self.languages.len()).map(LangId)
+    }
+
+    /// Every language with its id, in site.yaml's order.
+    pub fn each_language(&self) -> impl Iterator<Item = (LangId, &Language)> {
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (LangId(i), l))
+    }
+
     /// The language whose code matches `code` without regard to case.
     pub fn find_language(&self, code: &str) -> Option<LangId> {
         self.languages
             .iter()
             .position(|l| l.code.eq_ignore_ascii_case(code))
+            .map(LangId)
     }
 
     pub fn language_codes(&self) -> String {
@@ -399,7 +417,8 @@ fn default_language(
 ) -> Option<LangId> {
     let default_language = languages
         .iter()
-        .position(|l| l.code.eq_ignore_ascii_case(wanted));
+        .position(|l| l.code.eq_ignore_ascii_case(wanted))
+        .map(LangId);
     if default_language.is_none() {
         let known: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
         errors.push(problem(
@@ -418,12 +437,12 @@ fn default_language(
 /// Each language with its URL prefix and its fallback chain (see [`crate::locale`]).
 fn with_fallbacks(mut languages: Vec<Language>, default_language: LangId) -> Vec<Language> {
     let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
-    let chains = crate::locale::fallback_chains(&codes, default_language);
+    let chains = crate::locale::fallback_chains(&codes, default_language.index());
     for (id, (lang, chain)) in languages.iter_mut().zip(chains).enumerate() {
-        if id != default_language {
+        if LangId(id) != default_language {
             lang.prefix = format!("{}/", lang.code.to_ascii_lowercase());
         }
-        lang.fallbacks = chain;
+        lang.fallbacks = chain.into_iter().map(LangId).collect();
     }
     languages
 }

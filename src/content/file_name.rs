@@ -90,12 +90,12 @@ mod tests {
             Some(MarkdownName {
                 role: Role::Page,
                 stem: "registration".into(),
-                lang: 1
+                lang: LangId(1)
             })
         );
         assert_eq!(
             parsed("_index.zh-hant.md").map(|n| (n.role, n.lang)),
-            Some((Role::Section, 2))
+            Some((Role::Section, LangId(2)))
         );
         assert_eq!(parsed("index.md").map(|n| n.role), Some(Role::Bundle));
         assert_eq!(

@@ -15,8 +15,13 @@ use crate::source;
 use file_name::Role;
 pub use front_matter::{Date, FrontMatter, PrintFront, TranslationStatus};
 
-/// Index of a page in the site's pages, which keep the order they were loaded in.
-pub type PageId = usize;
+/// Index of a page in the site's pages, which keep the order they were loaded in, and in
+/// every list kept page by page beside them. A type of its own, so that a language's index
+/// cannot be given where a page's is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(pub usize);
+
+crate::ids::index_by!(PageId);
 
 pub const CONTENT_DIR: &str = "content";
 

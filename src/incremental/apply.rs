@@ -156,7 +156,7 @@ fn anchors_around(site: &Site, rendered: &[Rendered], edits: &[Edit]) -> Vec<Dia
         diagnostics.extend(render::broken_anchors(site, rendered, *id, text));
     }
     let edited = |id: PageId| edits.iter().any(|e| e.id == id);
-    for (from, r) in rendered.iter().enumerate() {
+    for (from, r) in site.page_ids().zip(rendered) {
         if !edited(from) && r.anchors.iter().any(|a| edited(a.target)) {
             diagnostics.extend(render::broken_anchors(
                 site,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::markdown::Rendered;
 use crate::render;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use crate::templates::{Templates, context::Shared};
 
 /// The last build's digests: per page's output path, of its context; and of everything
@@ -20,7 +20,8 @@ impl Fingerprints {
     pub(super) fn new(site: &Site, global: blake3::Hash, pages: Vec<blake3::Hash>) -> Fingerprints {
         Fingerprints {
             global,
-            pages: (0..site.pages.len())
+            pages: site
+                .page_ids()
                 .map(|id| render::page_path(site, id))
                 .zip(pages)
                 .collect(),
@@ -51,6 +52,7 @@ pub fn pages(site: &Site, shared: &Shared, rendered: &[Rendered]) -> Vec<blake3:
     use rayon::prelude::*;
     (0..site.pages.len())
         .into_par_iter()
+        .map(PageId)
         .map(|id| shared.fingerprint(site, id, &rendered[id]))
         .collect()
 }

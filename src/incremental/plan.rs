@@ -25,7 +25,7 @@ impl LastBuild {
         let site = &self.site;
         let mut edits = Vec::new();
         for rel in changed {
-            let id = site.pages.iter().position(|p| &p.file == rel)?;
+            let id = PageId(site.pages.iter().position(|p| &p.file == rel)?);
             let page = &site.pages[id];
             let original = site.versions(id)[site.config.default_language].unwrap_or(id);
             if page.front.print.is_some() || site.pages[original].front.print.is_some() {
@@ -93,7 +93,8 @@ impl LastBuild {
         if affected.contains("404.html") || affected.contains(crate::search::TEMPLATE) {
             return Ok(None);
         }
-        let pages: Vec<PageId> = (0..site.pages.len())
+        let pages: Vec<PageId> = site
+            .page_ids()
             .filter(|&id| affected.contains(site.pages[id].template()))
             .collect();
         Ok(Some(Change::Templates {

@@ -52,7 +52,7 @@ fn changed_parts(
     page: PageId,
     source: &str,
 ) -> Vec<Option<crate::freshness::ChangedPart>> {
-    match site.changed_parts.get(page) {
+    match site.changed_parts.get(page.index()) {
         Some(Some(parts)) if site.pages[page].source == source => {
             parts.in_body.iter().cloned().map(Some).collect()
         }
@@ -291,7 +291,7 @@ impl<'s> Renderer<'s> {
     fn changed_within<'a>(&mut self, range: &Range<usize>) -> Vec<Event<'a>> {
         let lang = self.site.pages[self.page].lang;
         let default = self.site.config.language(self.site.config.default_language);
-        let since = match self.site.freshness.get(self.page) {
+        let since = match self.site.freshness.get(self.page.index()) {
             Some(Some(crate::freshness::State::Stale {
                 source_changed: Some(day),
             })) => Some(day.clone()),

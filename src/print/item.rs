@@ -112,7 +112,7 @@ fn qr_target(
     let anchor = parsed.anchor.map(str::to_owned);
     if let Some(anchor) = &anchor
         && rendered
-            .get(target)
+            .get(target.index())
             .is_some_and(|r| !r.ids.contains(anchor))
     {
         return Err(error(
@@ -135,7 +135,7 @@ pub fn plan(
 ) -> (Vec<Job>, Vec<Diagnostic>) {
     let mut jobs = Vec::new();
     let mut diagnostics = Vec::new();
-    for id in 0..site.pages.len() {
+    for id in site.page_ids() {
         if let Some(job) = job(site, templates, rendered, id, &mut diagnostics) {
             jobs.push(job);
         }
@@ -291,7 +291,8 @@ fn papers(
 /// language of its chain before the default) have `print_chart_row`, which each language words
 /// for itself. A language without it has no row yet: an English sentence would be wrong there.
 pub fn chart_rows(site: &Site) -> Vec<(LangId, String)> {
-    (0..site.config.languages.len())
+    site.config
+        .language_ids()
         .filter(|&lang| lang != site.config.default_language)
         .filter_map(|lang| match site.strings.get(lang, "print_chart_row") {
             Lookup::Found(text) => Some((lang, text.to_owned())),

@@ -11,7 +11,7 @@ pub fn sitemap(site: &Site) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
+    let mut ids: Vec<PageId> = site.page_ids().collect();
     ids.sort_by(|a, b| site.places[*a].path.cmp(&site.places[*b].path));
     for id in ids {
         let page = &site.pages[id];
@@ -21,14 +21,14 @@ pub fn sitemap(site: &Site) -> String {
         }
         let versions = site.versions(id);
         if versions.iter().flatten().count() > 1 {
-            for (lang, version) in versions.iter().enumerate() {
+            for (lang, version) in site.versions_by_language(id) {
                 if let Some(v) = version {
                     let code = &site.config.language(lang).code;
                     let _ = write!(
                         out,
                         "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
                         esc(code),
-                        esc(&site.permalink(*v))
+                        esc(&site.permalink(v))
                     );
                 }
             }
@@ -49,7 +49,8 @@ pub fn sitemap(site: &Site) -> String {
 pub fn atom(site: &Site, lang: LangId) -> String {
     let config = &site.config;
     let language = config.language(lang);
-    let mut dated: Vec<PageId> = (0..site.pages.len())
+    let mut dated: Vec<PageId> = site
+        .page_ids()
         .filter(|&id| {
             site.pages[id].lang == lang
                 && !site.pages[id].is_section()

@@ -27,6 +27,7 @@ pub fn markdown(site: &Site, mut kept: Vec<Option<Rendered>>) -> (Vec<Rendered>,
     let results: Vec<(Rendered, Vec<Diagnostic>)> = kept
         .into_par_iter()
         .enumerate()
+        .map(|(id, kept)| (PageId(id), kept))
         .map(|(id, kept)| match kept {
             Some(rendered) => (rendered, Vec::new()),
             None => crate::slow::watched(
@@ -41,7 +42,7 @@ pub fn markdown(site: &Site, mut kept: Vec<Option<Rendered>>) -> (Vec<Rendered>,
         rendered.push(r);
         diagnostics.extend(d);
     }
-    for id in 0..rendered.len() {
+    for id in site.page_ids() {
         diagnostics.extend(broken_anchors(site, &rendered, id, &site.pages[id].source));
     }
     (rendered, diagnostics)
@@ -58,7 +59,7 @@ pub fn broken_anchors(
     let page = &site.pages[id];
     let mut diagnostics = Vec::new();
     for anchor in &rendered[id].anchors {
-        let Some(target_rendered) = rendered.get(anchor.target) else {
+        let Some(target_rendered) = rendered.get(anchor.target.index()) else {
             continue;
         };
         if target_rendered.ids.contains(&anchor.anchor) {
@@ -166,6 +167,7 @@ pub fn pages(
     let outcomes: Vec<Result<bool, Box<(Diagnostic, PageId)>>> = rendered
         .par_iter()
         .enumerate()
+        .map(|(id, rendered)| (PageId(id), rendered))
         .map(|(id, rendered)| {
             let path = page_path(site, id);
             if unchanged(id, &path) && sink.keep(&path) {
@@ -258,7 +260,7 @@ pub fn site_files(
     // One 404 page per language, at its prefix; the default language's, at the root, is the
     // one every host serves, so it says it in every language.
     let mut not_found = Vec::with_capacity(site.config.languages.len());
-    for lang in 0..site.config.languages.len() {
+    for lang in site.config.language_ids() {
         let html = if templates.has("404.html") {
             let mut html = Vec::new();
             if let Err(d) = templates.render("404.html", &shared.base(site, lang), &mut html) {
@@ -287,7 +289,7 @@ pub fn site_files(
     for (path, target) in &site.aliases {
         write(path, feeds::redirect(site, *target).as_bytes());
     }
-    for lang in 0..site.config.languages.len() {
+    for lang in site.config.language_ids() {
         let path = crate::paths::feed(site.config.language(lang));
         write(&path, feeds::atom(site, lang).as_bytes());
     }

@@ -69,7 +69,7 @@ fn pages_of(site: &Site, lang: LangId) -> Vec<PageId> {
     };
     let mut pages = vec![home];
     pages.extend(
-        (0..site.pages.len())
+        site.page_ids()
             .filter(|&id| site.pages[id].lang == lang && site.is_for_patients(id) && id != home),
     );
     if pages.len() == 1 {
@@ -92,7 +92,7 @@ pub fn copies(
     let mut copies = Vec::new();
     let mut diagnostics = Vec::new();
     let today = format!("\u{2066}{}\u{2069}", crate::new::today());
-    for lang in 0..site.config.languages.len() {
+    for lang in site.config.language_ids() {
         let pages = pages_of(site, lang);
         if pages.is_empty() {
             continue;

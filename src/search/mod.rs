@@ -48,13 +48,14 @@ pub fn index_of(
         .pages
         .iter()
         .enumerate()
+        .map(|(id, page)| (PageId(id), page))
         .filter(|(_, page)| page.lang == lang)
         .filter_map(|(id, page)| Some((id, page, url(id)?)))
         .map(|(id, page, url)| index::Page {
             title: &page.front.title,
             url,
             description: page.front.description.as_deref(),
-            html: rendered.get(id).map_or("", |r| r.html.as_str()),
+            html: rendered.get(id.index()).map_or("", |r| r.html.as_str()),
             more: page.front.print.as_ref().map_or_else(String::new, |print| {
                 let mut texts: Vec<&str> = print.headline.iter().map(String::as_str).collect();
                 texts.extend(print.points.iter().map(String::as_str));
@@ -124,7 +125,7 @@ pub fn write(
     if !enabled(templates) {
         return Vec::new();
     }
-    let languages: Vec<LangId> = (0..site.config.languages.len()).collect();
+    let languages: Vec<LangId> = site.config.language_ids().collect();
     let mut diagnostics: Vec<Diagnostic> = languages
         .par_iter()
         .flat_map_iter(|&lang| {
@@ -157,7 +158,7 @@ pub fn clashes(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let mut found = Vec::new();
-    for lang in 0..site.config.languages.len() {
+    for lang in site.config.language_ids() {
         let language = site.config.language(lang);
         let folder = paths::search_folder(language);
         let (page_file, index) = (paths::page_file(&folder), paths::search_index(language));

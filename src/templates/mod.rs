@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
 
+use crate::config::LangId;
 use crate::diagnostics::{Diagnostic, Stage};
 use crate::i18n::Lookup;
 use crate::links;
@@ -251,7 +252,7 @@ impl Templates {
         match paths {
             Some(paths) => {
                 for path in paths {
-                    for lang in 0..site.config.languages.len() {
+                    for lang in site.config.language_ids() {
                         let url = resolve_url(site, &path, lang).unwrap_or_default();
                         hasher.update(format!("{path}\0{url}\0").as_bytes());
                     }
@@ -259,7 +260,7 @@ impl Templates {
             }
             // Any page's URL could be asked for: every page's counts.
             None => {
-                for id in 0..site.pages.len() {
+                for id in site.page_ids() {
                     hasher
                         .update(format!("{}\0{}\0", site.pages[id].file, site.url(id)).as_bytes());
                 }
@@ -307,7 +308,7 @@ impl Templates {
     }
 }
 
-fn lang_of(site: &Site, state: &State) -> usize {
+fn lang_of(site: &Site, state: &State) -> LangId {
     state
         .get::<String>("lang")
         .ok()
@@ -386,7 +387,7 @@ fn register_functions(tera: &mut Tera, site: &Arc<Site>, css: Arc<HashMap<String
 
 /// What `url(path=…)` gives in a page of language `lang`: a page's URL for an `@/` path, in
 /// `lang` unless it names another, or the path under the site's base.
-fn resolve_url(site: &Site, path: &str, lang: usize) -> Result<String, String> {
+fn resolve_url(site: &Site, path: &str, lang: LangId) -> Result<String, String> {
     match links::parse_internal(path, &site.config) {
         None => Ok(site.config.url(path)),
         Some(Err(message)) => Err(message),

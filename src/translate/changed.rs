@@ -11,9 +11,9 @@ use super::{State, entries_of, record};
 /// Per page, its changed parts: `None` for a page that is not a stale translation with a
 /// record (its readers get the whole-page notice alone).
 pub fn of(site: &Site) -> Vec<Option<Parts>> {
-    (0..site.pages.len())
+    site.page_ids()
         .map(|page| {
-            let Some(Some(PageState::Stale { .. })) = site.freshness.get(page) else {
+            let Some(Some(PageState::Stale { .. })) = site.freshness.get(page.index()) else {
                 return None;
             };
             let source = site.source_of(page)?;

@@ -179,9 +179,7 @@ fn plan_mark(root: &Path, config: &Config, arg: &Path) -> Result<Mark, Diagnosti
 /// `content/x/y.ar.md`: the file name a translation of `file` would have, for messages.
 fn example_translation(file: &ContentFile, name: &MarkdownName, config: &Config) -> String {
     let code = config
-        .languages
-        .iter()
-        .enumerate()
+        .each_language()
         .find(|(id, _)| *id != config.default_language)
         .map_or("ar", |(_, l)| l.code.as_str());
     sibling_shown(&file.shown, Path::new(&format!("{}.{code}.md", name.stem)))

@@ -91,7 +91,7 @@ impl Project {
     }
 
     pub fn version(&self, key: &str, lang: LangId) -> Option<&Page> {
-        let i = (*self.by_key.get(key)?.get(lang)?)?;
+        let i = (*self.by_key.get(key)?.get(lang.index())?)?;
         Some(&self.pages[i])
     }
 
@@ -107,9 +107,7 @@ impl Project {
     pub fn target(&self, code: &str) -> Result<LangId, Diagnostic> {
         let others: Vec<&str> = self
             .config
-            .languages
-            .iter()
-            .enumerate()
+            .each_language()
             .filter(|(i, _)| *i != self.config.default_language)
             .map(|(_, l)| l.code.as_str())
             .collect();

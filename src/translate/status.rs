@@ -64,7 +64,7 @@ pub struct Changed {
 pub fn report(project: &Project, only: Option<LangId>) -> Result<Report, Vec<Diagnostic>> {
     let mut languages = Vec::new();
     let mut errors = Vec::new();
-    for lang in 0..project.config.languages.len() {
+    for lang in project.config.language_ids() {
         if lang == project.config.default_language || only.is_some_and(|o| o != lang) {
             continue;
         }

@@ -180,9 +180,7 @@ fn site_value(site: &Site) -> Value {
 fn language_values(site: &Site) -> Value {
     Value::from(
         site.config
-            .languages
-            .iter()
-            .enumerate()
+            .each_language()
             .map(|(id, l)| {
                 value(&LanguageFields {
                     code: &l.code,
@@ -199,9 +197,8 @@ fn language_values(site: &Site) -> Value {
 /// Each page's summary, by page id: built once, then shared by every listing that has it.
 fn summary_values(site: &Site) -> Vec<Value> {
     let config = &site.config;
-    site.pages
-        .iter()
-        .enumerate()
+    site.page_ids()
+        .map(|id| (id, &site.pages[id]))
         .map(|(id, page)| {
             value(&Summary {
                 title: &page.front.title,
@@ -244,7 +241,8 @@ impl Shared {
             pages_prints: Vec::new(),
             list_prints: Vec::new(),
         };
-        shared.nav = (0..config.languages.len())
+        shared.nav = config
+            .language_ids()
             .map(|lang| match site.home(lang) {
                 Some(home) => list(&shared, &site.places[home].subsections),
                 None => Value::from(Vec::<Value>::new()),
@@ -301,7 +299,9 @@ impl Shared {
     }
 
     fn digest_bases(&mut self, site: &Site) {
-        self.base_prints = (0..site.config.languages.len())
+        self.base_prints = site
+            .config
+            .language_ids()
             .map(|lang| {
                 let mut hasher = blake3::Hasher::new();
                 digest(&mut hasher, &self.base_parts(site, lang));
@@ -488,9 +488,8 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
     let versions = site.versions(id);
     let x_default =
         versions[config.default_language].map_or_else(|| site.permalink(id), |d| site.permalink(d));
-    let translations = versions
-        .iter()
-        .enumerate()
+    let translations = site
+        .versions_by_language(id)
         .filter_map(|(lang, v)| v.map(|v| (lang, v)))
         .map(|(lang, v)| {
             let l = config.language(lang);
@@ -505,13 +504,12 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
             }
         })
         .collect();
-    let all_languages = versions
-        .iter()
-        .enumerate()
+    let all_languages = site
+        .versions_by_language(id)
         .map(|(lang, version)| {
             let l = config.language(lang);
             let url = match version {
-                Some(v) => site.url(*v),
+                Some(v) => site.url(v),
                 None => site.home_url(lang),
             };
             Switch {
@@ -519,7 +517,7 @@ fn fields<'a>(site: &'a Site, id: PageId, rendered: &'a Rendered) -> PageFields<
                 name: &l.name,
                 dir: l.dir.as_str(),
                 url,
-                current: *version == Some(id),
+                current: version == Some(id),
                 translated: version.is_some(),
             }
         })
@@ -560,7 +558,7 @@ fn stale(site: &Site, id: PageId) -> Option<Stale<'_>> {
     };
     let source = &site.pages[freshness.source];
     let language = site.config.language(source.lang);
-    let parts = site.changed_parts.get(id).and_then(Option::as_ref);
+    let parts = site.changed_parts.get(id.index()).and_then(Option::as_ref);
     Some(Stale {
         since: source_changed,
         changed: parts.map(|p| p.changed),

@@ -119,7 +119,9 @@ pub(super) fn print_values(site: &Site, printed: &Printed) -> (HashMap<PageId, V
             (id, Value::from(map))
         })
         .collect();
-    let per_language = (0..site.config.languages.len())
+    let per_language = site
+        .config
+        .language_ids()
         .map(|lang| {
             let list: Vec<PrintVersion> = items
                 .iter()
@@ -167,9 +169,7 @@ pub(super) fn zip_values(site: &Site, printed: &Printed) -> Vec<Value> {
 pub(super) fn hub_value(site: &Site, printables: &[Value], zips: &[Value]) -> Value {
     let hub: Vec<Value> = site
         .config
-        .languages
-        .iter()
-        .enumerate()
+        .each_language()
         .filter(|(lang, _)| printables[*lang].len().is_some_and(|n| n > 0))
         .map(|(lang, language)| {
             let mut map = tera::Map::new();
