@@ -500,6 +500,37 @@ mod tests {
     }
 
     #[test]
+    fn writing_some_files_in_place_keeps_every_other_and_records_them_all() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let target = tmp.path().join("output");
+        std::fs::create_dir(&target)?;
+        for (name, text) in [("a.html", "a"), ("b.html", "b"), ("c.html", "c")] {
+            std::fs::write(target.join(name), text)?;
+        }
+        let previous: Written = [("a.html", "a"), ("b.html", "b"), ("c.html", "c")]
+            .into_iter()
+            .map(|(name, text)| (name.to_owned(), blake3::hash(text.as_bytes())))
+            .collect();
+        let some = Box::new(InPlace::some(&target, previous));
+        some.write("a.html", b"a again")?;
+        some.write("b.html", b"b")?;
+        let finished = some
+            .finish()
+            .map_err(|_| io::Error::other("not finished"))?;
+        assert_eq!(finished.changed, ["a.html"], "only what differs is written");
+        assert_eq!(std::fs::read_to_string(target.join("a.html"))?, "a again");
+        assert_eq!(
+            std::fs::read_to_string(target.join("c.html"))?,
+            "c",
+            "a file not written this time is left as it was"
+        );
+        assert_eq!(finished.written.len(), 3);
+        assert_eq!(finished.written["a.html"], blake3::hash(b"a again"));
+        assert_eq!(finished.written["c.html"], blake3::hash(b"c"));
+        Ok(())
+    }
+
+    #[test]
     fn commit_replaces_and_drop_discards() -> io::Result<()> {
         let tmp = tempfile::tempdir()?;
         let target = tmp.path().join("output");
