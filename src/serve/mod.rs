@@ -316,24 +316,38 @@ impl Session {
         }
     }
 
-    /// The changed paths that matter: an editor's temporary files under `content/` (created
-    /// and gone before the rebuild, such as `sed -i`'s) were never pages or assets.
+    /// The changed paths that matter: a file that came and went before the rebuild (an
+    /// editor's or `sed -i`'s temporary file, under `content/` or among the templates) was
+    /// never a page, an asset or a template, and a removed stylesheet or string file elsewhere
+    /// still calls for a full build.
     fn sources_among(&self, changed: &BTreeSet<String>) -> BTreeSet<String> {
         let Some(last) = &self.last else {
             return changed.clone();
         };
         let site = last.site();
-        changed
-            .iter()
-            .filter(|rel| {
-                !rel.starts_with("content/")
-                    || self.root.join(rel).exists()
-                    || site.pages.iter().any(|p| &&p.file == rel)
+        let templates = format!(
+            "{}/",
+            crate::paths::theme_folder(&site.config.theme, crate::paths::ThemeFolder::Templates)
+        );
+        let was_read = |rel: &str| {
+            if rel.starts_with("content/") {
+                site.pages.iter().any(|p| p.file == rel)
                     || site
                         .assets
                         .iter()
                         .any(|(a, _)| a.source == self.root.join(rel))
-            })
+            } else if rel.starts_with(&templates) {
+                last.templates()
+                    .sources()
+                    .iter()
+                    .any(|(file, _)| *file == rel)
+            } else {
+                true
+            }
+        };
+        changed
+            .iter()
+            .filter(|rel| self.root.join(rel).exists() || was_read(rel))
             .cloned()
             .collect()
     }

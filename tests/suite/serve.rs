@@ -568,6 +568,28 @@ fn a_template_change_rerenders_the_pages_that_use_it() {
 }
 
 #[test]
+fn a_template_saved_through_a_temporary_file_renders_only_its_pages() {
+    let site = small_site();
+    let server = start(&site);
+    // As `sed -i` and some editors save: a temporary file beside the template, renamed over
+    // it or removed before the rebuild reads the folder.
+    let swap = site.path("themes/default/templates/sedX4fq2a");
+    std::fs::write(&swap, "unsaved").expect("write the temporary file");
+    site.replace(
+        "themes/default/templates/section.html",
+        "{% endblock main %}",
+        "<p>Saved through a swap file.</p>{% endblock main %}",
+    );
+    std::fs::remove_file(&swap).expect("remove the temporary file");
+    let line = rebuild_line(&server);
+    assert!(
+        line.contains("templates only"),
+        "a file that came and went is no reason to build everything: {line}"
+    );
+    wait_for(server.port, "/guide/", "Saved through a swap file.");
+}
+
+#[test]
 fn a_change_to_many_pages_renders_the_open_page_first() {
     let site = small_site();
     let server = start(&site);
