@@ -48,7 +48,7 @@ pub struct Options {
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Option<Summary>,
-    /// What the build leaves to rebuild from, when asked to keep it ([`build_kept`]).
+    /// What the build leaves to rebuild from: from [`build_kept`] and [`rebuild`], not [`build`].
     pub last: Option<LastBuild>,
     /// What became of the output folder.
     pub output: State,

@@ -128,7 +128,10 @@ impl LastBuild {
         output: &Path,
         files: Vec<(String, Vec<u8>)>,
     ) -> Result<Vec<String>, Vec<Diagnostic>> {
-        let target = Box::new(InPlace::some(output, std::mem::take(&mut self.written)));
+        let target = Box::new(InPlace::some_files(
+            output,
+            std::mem::take(&mut self.written),
+        ));
         let mut errors = Vec::new();
         for (path, bytes) in &files {
             if let Err(err) = target.write(path, bytes) {

@@ -170,7 +170,7 @@ impl InPlace {
 
     /// For writing some files again: the rest of `previous` is kept, and `finish` records it
     /// with them.
-    pub fn some(target: &Path, previous: Written) -> InPlace {
+    pub fn some_files(target: &Path, previous: Written) -> InPlace {
         InPlace {
             whole: false,
             ..InPlace::new(target, previous)
@@ -511,7 +511,7 @@ mod tests {
             .into_iter()
             .map(|(name, text)| (name.to_owned(), blake3::hash(text.as_bytes())))
             .collect();
-        let some = Box::new(InPlace::some(&target, previous));
+        let some = Box::new(InPlace::some_files(&target, previous));
         some.write("a.html", b"a again")?;
         some.write("b.html", b"b")?;
         let finished = some

@@ -336,11 +336,8 @@ impl Session {
                         .assets
                         .iter()
                         .any(|(a, _)| a.source == self.root.join(rel))
-            } else if rel.starts_with(&templates) {
-                last.templates()
-                    .sources()
-                    .iter()
-                    .any(|(file, _)| *file == rel)
+            } else if let Some(name) = rel.strip_prefix(&templates) {
+                last.templates().file_of(name).is_some()
             } else {
                 true
             }
